@@ -1,0 +1,51 @@
+namespace BoneMets.Cds.Domain.Terminology;
+
+/// <summary>Canonical code-system URIs and the aliases EHRs send for them (clinical.md §2.2).</summary>
+public static class CodeSystems
+{
+    public const string Snomed = "http://snomed.info/sct";
+    public const string Loinc = "http://loinc.org";
+    public const string Icd10Cm = "http://hl7.org/fhir/sid/icd-10-cm";
+    public const string Icd10 = "http://hl7.org/fhir/sid/icd-10";
+    public const string Ucum = "http://unitsofmeasure.org";
+    public const string Cpt = "http://www.ama-assn.org/go/cpt";
+    public const string HcpcsUmls = "http://www.nlm.nih.gov/research/umls/hcpcs";
+    public const string HcpcsCms = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets";
+
+    private static readonly Dictionary<string, string> Aliases = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [Snomed] = Snomed,
+        ["urn:oid:2.16.840.1.113883.6.96"] = Snomed,
+        [Loinc] = Loinc,
+        ["urn:oid:2.16.840.1.113883.6.1"] = Loinc,
+        [Icd10Cm] = Icd10Cm,
+        ["urn:oid:2.16.840.1.113883.6.90"] = Icd10Cm,
+        [Icd10] = Icd10,
+        ["urn:oid:2.16.840.1.113883.6.3"] = Icd10,
+        [Cpt] = Cpt,
+        ["urn:oid:2.16.840.1.113883.6.12"] = Cpt,
+        [HcpcsUmls] = HcpcsUmls,
+        [HcpcsCms] = HcpcsUmls,
+        ["urn:oid:2.16.840.1.113883.6.285"] = HcpcsUmls,
+        [Ucum] = Ucum,
+    };
+
+    /// <summary>
+    /// Returns the canonical URI for a known system (OID aliases and a trailing slash are accepted), or null when the
+    /// system is unknown or local: local codes are never matched.
+    /// </summary>
+    public static string? Normalize(string? system)
+    {
+        if (string.IsNullOrWhiteSpace(system))
+        {
+            return null;
+        }
+
+        var trimmed = system.Trim().TrimEnd('/');
+        return Aliases.TryGetValue(trimmed, out var canonical) ? canonical : null;
+    }
+
+    /// <summary>ICD-10 family systems are matched by prefix on the dotted code; the rest exactly.</summary>
+    public static bool IsPrefixMatched(string canonicalSystem) =>
+        canonicalSystem is Icd10Cm or Icd10;
+}
