@@ -22,7 +22,7 @@ public sealed class CodeCatalog
             list.Add(set);
             foreach (var c in set.Codes)
             {
-                Add(exact, new SystemCode(c.System, c.Code.Trim()), set.Id);
+                Add(exact, new SystemCode(c.System, CodeSystems.IsPrefixMatched(c.System) ? NormalizeIcd(c.Code) : c.Code.Trim()), set.Id);
             }
 
             foreach (var p in set.Prefixes)

@@ -1,0 +1,314 @@
+using System.Text.Json;
+using Hl7.Fhir.Model;
+
+namespace BoneMets.Cds.Fhir.Prefetch;
+
+/// <summary>
+/// Checks one prefetch value against its template and parses it (cds-hooks.md "Our decisions" 2, §2.5, §6.4 P5–P12).
+/// Each key is judged on its own: a malformed value degrades only its own key, never the request.
+/// </summary>
+/// <remarks>
+/// <para>Decisions where the spec leaves room:</para>
+/// <list type="bullet">
+/// <item>A search must be a <c>Bundle</c> whose <c>type</c> is <c>searchset</c>; a Bundle <b>without</b> <c>type</c> is
+/// accepted as a searchset (clients are known to omit it, cds-hooks.md §2.4); any other type is not satisfied.</item>
+/// <item>Any <c>OperationOutcome</c> — as the value, or as any entry whatever its <c>search.mode</c> — makes the key not
+/// satisfied (pinned decision 2), even if the outcome is only informational.</item>
+/// <item>Entries with <c>search.mode = include</c> are skipped unparsed: our templates never <c>_include</c>, and
+/// included resources are not matches. Other non-OperationOutcome entries with <c>mode = outcome</c> are skipped too.
+/// Every other entry (mode <c>match</c> or absent) must be of the template's type.</item>
+/// <item>An entry whose <c>subject</c> or <c>patient</c> is a literal reference to anything but <c>Patient/&lt;context id&gt;</c>
+/// (relative or absolute, with or without <c>_history</c>) makes the whole key not satisfied: patients are never mixed.
+/// A missing reference, a contained (<c>#x</c>), <c>urn:</c> or identifier-only reference cannot be checked and is
+/// accepted (the server filtered on <c>patient=</c>).</item>
+/// <item>A searchset with entries but only a first page (<c>link[next]</c>) is satisfied with what was sent;
+/// <see cref="PrefetchResult.NextLink"/> records the rest for a later fetch. An empty searchset (no entries, or only
+/// skipped entries, and no <c>next</c>) is "no data".</item>
+/// <item>A read whose id differs from the expected id (the template's id with the context patient id filled in), or
+/// that has no id, is not satisfied.</item>
+/// </list>
+/// Parsing uses the cached lenient Firely options (Recoverable, <c>Validator = null</c>) straight from the
+/// <see cref="JsonElement"/>; any parser failure makes the key not satisfied ("unparseable FHIR").
+/// </remarks>
+public static class PrefetchReader
+{
+    internal const string ReasonAbsent = "absent from prefetch";
+    internal const string ReasonNotObject = "not a JSON object";
+    internal const string ReasonNoResourceType = "no resourceType";
+    internal const string ReasonOperationOutcome = "OperationOutcome instead of data";
+    internal const string ReasonOperationOutcomeInBundle = "OperationOutcome inside the Bundle";
+    internal const string ReasonWrongType = "wrong resource type";
+    internal const string ReasonNotSearchset = "not a searchset Bundle";
+    internal const string ReasonWrongId = "read returned a resource with another id";
+    internal const string ReasonNoId = "read returned a resource without id";
+    internal const string ReasonEntryWrongType = "Bundle entry of another resource type";
+    internal const string ReasonOtherPatient = "Bundle entry for another patient or subject";
+    internal const string ReasonEntryMalformed = "malformed Bundle entry";
+    internal const string ReasonUnparseable = "unparseable FHIR";
+
+    /// <summary>Judges and parses the value of one key.</summary>
+    /// <param name="template">The key's template.</param>
+    /// <param name="value">The raw value; <c>null</c> when the key is absent from the request (JSON <c>null</c> is a
+    /// <see cref="JsonElement"/> of kind <see cref="JsonValueKind.Null"/>).</param>
+    /// <param name="patientId">The context patient id.</param>
+    public static PrefetchResult Read(PrefetchTemplate template, JsonElement? value, string patientId)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentException.ThrowIfNullOrWhiteSpace(patientId);
+
+        if (value is not { } element)
+        {
+            return PrefetchResult.NotSatisfied(template, ReasonAbsent);
+        }
+
+        if (element.ValueKind == JsonValueKind.Null)
+        {
+            return PrefetchResult.NoData(template);
+        }
+
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return PrefetchResult.NotSatisfied(template, ReasonNotObject);
+        }
+
+        var type = ResourceTypeOf(element);
+        if (type is null)
+        {
+            return PrefetchResult.NotSatisfied(template, ReasonNoResourceType);
+        }
+
+        if (type == "OperationOutcome")
+        {
+            return PrefetchResult.NotSatisfied(template, ReasonOperationOutcome);
+        }
+
+        return template.Kind == PrefetchKind.Read
+            ? ReadInstance(template, element, type, patientId)
+            : ReadSearchset(template, element, type, patientId);
+    }
+
+    private static PrefetchResult ReadInstance(PrefetchTemplate template, JsonElement element, string type, string patientId)
+    {
+        if (type != template.ResourceType)
+        {
+            return PrefetchResult.NotSatisfied(template, ReasonWrongType);
+        }
+
+        var expectedId = template.ExpectedReadId(patientId);
+        if (expectedId is not null)
+        {
+            if (!element.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String)
+            {
+                return PrefetchResult.NotSatisfied(template, ReasonNoId);
+            }
+
+            if (!id.ValueEquals(expectedId))
+            {
+                return PrefetchResult.NotSatisfied(template, ReasonWrongId);
+            }
+        }
+
+        var resource = Parse(element, template.ResourceType);
+        return resource is null
+            ? PrefetchResult.NotSatisfied(template, ReasonUnparseable)
+            : PrefetchResult.Satisfied(template, [resource]);
+    }
+
+    private static PrefetchResult ReadSearchset(PrefetchTemplate template, JsonElement bundle, string type, string patientId)
+    {
+        if (type != "Bundle")
+        {
+            return PrefetchResult.NotSatisfied(template, ReasonWrongType);
+        }
+
+        if (bundle.TryGetProperty("type", out var bundleType)
+            && !(bundleType.ValueKind == JsonValueKind.String && bundleType.ValueEquals("searchset")))
+        {
+            return PrefetchResult.NotSatisfied(template, ReasonNotSearchset);
+        }
+
+        var nextLink = NextLinkOf(bundle);
+        if (!bundle.TryGetProperty("entry", out var entries) || entries.ValueKind == JsonValueKind.Null)
+        {
+            return nextLink is null ? PrefetchResult.NoData(template) : PrefetchResult.Satisfied(template, [], nextLink);
+        }
+
+        if (entries.ValueKind != JsonValueKind.Array)
+        {
+            return PrefetchResult.NotSatisfied(template, ReasonEntryMalformed);
+        }
+
+        // First pass: judge every entry on its JSON (cheap) before materialising any POCO.
+        var matches = new List<JsonElement>(entries.GetArrayLength());
+        foreach (var entry in entries.EnumerateArray())
+        {
+            if (entry.ValueKind != JsonValueKind.Object
+                || !entry.TryGetProperty("resource", out var resource)
+                || resource.ValueKind != JsonValueKind.Object)
+            {
+                return PrefetchResult.NotSatisfied(template, ReasonEntryMalformed);
+            }
+
+            var entryType = ResourceTypeOf(resource);
+            if (entryType is null)
+            {
+                return PrefetchResult.NotSatisfied(template, ReasonEntryMalformed);
+            }
+
+            if (entryType == "OperationOutcome")
+            {
+                return PrefetchResult.NotSatisfied(template, ReasonOperationOutcomeInBundle);
+            }
+
+            var mode = SearchModeOf(entry);
+            if (mode is "include" or "outcome")
+            {
+                continue;
+            }
+
+            if (entryType != template.ResourceType)
+            {
+                return PrefetchResult.NotSatisfied(template, ReasonEntryWrongType);
+            }
+
+            if (!BelongsTo(resource, patientId))
+            {
+                return PrefetchResult.NotSatisfied(template, ReasonOtherPatient);
+            }
+
+            matches.Add(resource);
+        }
+
+        if (matches.Count == 0 && nextLink is null)
+        {
+            return PrefetchResult.NoData(template);
+        }
+
+        var resources = new Resource[matches.Count];
+        for (var i = 0; i < matches.Count; i++)
+        {
+            var parsed = Parse(matches[i], template.ResourceType);
+            if (parsed is null)
+            {
+                return PrefetchResult.NotSatisfied(template, ReasonUnparseable);
+            }
+
+            resources[i] = parsed;
+        }
+
+        return PrefetchResult.Satisfied(template, resources, nextLink);
+    }
+
+    private static Resource? Parse(JsonElement element, string expectedType)
+    {
+        try
+        {
+            var resource = element.Deserialize<Resource>(FhirJson.Lenient);
+            return resource is not null && resource.TypeName == expectedType ? resource : null;
+        }
+#pragma warning disable CA1031 // Any parser failure (JSON, structural, coded, overflow) only degrades this key.
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            return null;
+        }
+    }
+
+    private static string? ResourceTypeOf(JsonElement resource) =>
+        resource.TryGetProperty("resourceType", out var type) && type.ValueKind == JsonValueKind.String
+            ? type.GetString()
+            : null;
+
+    private static string? SearchModeOf(JsonElement entry) =>
+        entry.TryGetProperty("search", out var search)
+        && search.ValueKind == JsonValueKind.Object
+        && search.TryGetProperty("mode", out var mode)
+        && mode.ValueKind == JsonValueKind.String
+            ? mode.GetString()
+            : null;
+
+    private static string? NextLinkOf(JsonElement bundle)
+    {
+        if (!bundle.TryGetProperty("link", out var links) || links.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        foreach (var link in links.EnumerateArray())
+        {
+            if (link.ValueKind == JsonValueKind.Object
+                && link.TryGetProperty("relation", out var relation)
+                && relation.ValueKind == JsonValueKind.String
+                && relation.ValueEquals("next")
+                && link.TryGetProperty("url", out var url)
+                && url.ValueKind == JsonValueKind.String)
+            {
+                var value = url.GetString();
+                return string.IsNullOrWhiteSpace(value) ? null : value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>False when <c>subject</c> or <c>patient</c> literally references something other than the context patient.</summary>
+    private static bool BelongsTo(JsonElement resource, string patientId) =>
+        ReferenceAllows(resource, "subject", patientId) && ReferenceAllows(resource, "patient", patientId);
+
+    private static bool ReferenceAllows(JsonElement resource, string property, string patientId)
+    {
+        if (!resource.TryGetProperty(property, out var reference))
+        {
+            return true;
+        }
+
+        if (reference.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        if (!reference.TryGetProperty("reference", out var literal) || literal.ValueKind == JsonValueKind.Null)
+        {
+            return true; // identifier- or display-only: cannot be checked
+        }
+
+        if (literal.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        var target = PatientIdOf(literal.GetString());
+        return target.Checkable ? target.Id == patientId : true;
+    }
+
+    /// <summary>
+    /// Splits a literal reference: <c>Patient/1</c>, <c>https://x/fhir/Patient/1</c>, <c>Patient/1/_history/2</c> → id 1;
+    /// <c>Group/7</c> → not a patient (id null, checkable); <c>#p</c>, <c>urn:uuid:…</c>, empty → not checkable.
+    /// </summary>
+    internal static (bool Checkable, string? Id) PatientIdOf(string? reference)
+    {
+        if (string.IsNullOrWhiteSpace(reference)
+            || reference.StartsWith('#')
+            || reference.StartsWith("urn:", StringComparison.OrdinalIgnoreCase))
+        {
+            return (false, null);
+        }
+
+        var path = reference.Trim();
+        var historyAt = path.IndexOf("/_history/", StringComparison.Ordinal);
+        if (historyAt >= 0)
+        {
+            path = path[..historyAt];
+        }
+
+        var segments = path.TrimEnd('/').Split('/');
+        if (segments.Length < 2)
+        {
+            return (false, null);
+        }
+
+        var type = segments[^2];
+        var id = segments[^1];
+        return (true, type == "Patient" && id.Length > 0 ? id : null);
+    }
+}

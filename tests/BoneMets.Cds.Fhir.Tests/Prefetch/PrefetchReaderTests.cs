@@ -1,0 +1,342 @@
+using System.Text.Json;
+using BoneMets.Cds.Fhir.Prefetch;
+using BoneMets.Cds.Fhir.Tests.Support;
+using Hl7.Fhir.Model;
+using static BoneMets.Cds.Fhir.Tests.Support.Fixtures;
+
+namespace BoneMets.Cds.Fhir.Tests.Prefetch;
+
+/// <summary>cds-hooks.md "Our decisions" 2 and §6.4 P5–P12, one key at a time.</summary>
+public sealed class PrefetchReaderTests
+{
+    private static readonly PrefetchTemplate PatientRead = Templates[PatientDataKey.Patient];
+    private static readonly PrefetchTemplate ConditionSearch = Templates[PatientDataKey.Conditions];
+    private static readonly PrefetchTemplate LabSearch = Templates[PatientDataKey.Labs];
+
+    private static readonly string Cancer = Condition("c1", Coding(Snomed, "254837009"));
+
+    private static PrefetchResult Read(PrefetchTemplate template, string? json) =>
+        PrefetchReader.Read(template, json is null ? null : Json(json), PatientId);
+
+    [Fact]
+    public void Read_KeyAbsent_IsNotSatisfied()
+    {
+        var result = Read(ConditionSearch, null);
+
+        Assert.Equal(PrefetchState.NotSatisfied, result.State);
+        Assert.Equal(PrefetchReader.ReasonAbsent, result.Reason);
+    }
+
+    [Fact]
+    public void Read_P5_JsonNull_IsNoData()
+    {
+        var result = Read(ConditionSearch, "null");
+
+        Assert.Equal(PrefetchState.NoData, result.State);
+        Assert.Empty(result.Resources);
+    }
+
+    [Fact]
+    public void Read_P5_JsonNullForRead_IsNoData() =>
+        Assert.Equal(PrefetchState.NoData, Read(PatientRead, "null").State);
+
+    [Theory]
+    [InlineData("""{"resourceType":"Bundle","type":"searchset","total":0}""")]
+    [InlineData("""{"resourceType":"Bundle","type":"searchset","entry":[]}""")]
+    [InlineData("""{"resourceType":"Bundle","type":"searchset","entry":null}""")]
+    public void Read_P6_EmptySearchset_IsNoData(string json) =>
+        Assert.Equal(PrefetchState.NoData, Read(ConditionSearch, json).State);
+
+    [Fact]
+    public void Read_P7_OperationOutcomeAlone_IsNotSatisfied()
+    {
+        var result = Read(ConditionSearch, """{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"timeout"}]}""");
+
+        Assert.Equal(PrefetchState.NotSatisfied, result.State);
+        Assert.Equal(PrefetchReader.ReasonOperationOutcome, result.Reason);
+    }
+
+    [Fact]
+    public void Read_P7_OperationOutcomeForRead_IsNotSatisfied() =>
+        Assert.Equal(
+            PrefetchReader.ReasonOperationOutcome,
+            Read(PatientRead, """{"resourceType":"OperationOutcome","issue":[]}""").Reason);
+
+    [Theory]
+    [InlineData("match")]
+    [InlineData("outcome")]
+    [InlineData("include")]
+    public void Read_P7_OperationOutcomeInsideBundle_IsNotSatisfiedWhateverMode(string mode)
+    {
+        var json = $$"""
+            {"resourceType":"Bundle","type":"searchset","entry":[
+              {"resource":{{Cancer}},"search":{"mode":"match"} },
+              {"resource":{"resourceType":"OperationOutcome","issue":[{"severity":"information","code":"informational"}]},"search":{"mode":"{{mode}}"} }]}
+            """;
+
+        var result = Read(ConditionSearch, json);
+
+        Assert.Equal(PrefetchState.NotSatisfied, result.State);
+        Assert.Equal(PrefetchReader.ReasonOperationOutcomeInBundle, result.Reason);
+    }
+
+    [Fact]
+    public void Read_P8_ReadHoldsObservation_IsNotSatisfied()
+    {
+        var result = Read(PatientRead, Observation("o1", Coding(Loinc, "17861-6")));
+
+        Assert.Equal(PrefetchState.NotSatisfied, result.State);
+        Assert.Equal(PrefetchReader.ReasonWrongType, result.Reason);
+    }
+
+    [Fact]
+    public void Read_P8_SearchHoldsPatient_IsNotSatisfied() =>
+        Assert.Equal(PrefetchReader.ReasonWrongType, Read(LabSearch, Patient()).Reason);
+
+    [Fact]
+    public void Read_P8_ReadHoldsBundleOfPatient_IsNotSatisfied() =>
+        Assert.Equal(PrefetchReader.ReasonWrongType, Read(PatientRead, Bundle(Patient())).Reason);
+
+    [Fact]
+    public void Read_P8_SearchEntryOfOtherType_IsNotSatisfied()
+    {
+        var result = Read(LabSearch, Bundle(Observation("o1", Coding(Loinc, "17861-6")), Cancer));
+
+        Assert.Equal(PrefetchState.NotSatisfied, result.State);
+        Assert.Equal(PrefetchReader.ReasonEntryWrongType, result.Reason);
+    }
+
+    [Theory]
+    [InlineData("collection")]
+    [InlineData("transaction")]
+    [InlineData("batch-response")]
+    public void Read_P8_BundleNotSearchset_IsNotSatisfied(string type)
+    {
+        var json = $$"""{"resourceType":"Bundle","type":"{{type}}","entry":[{"resource":{{Cancer}}}]}""";
+
+        Assert.Equal(PrefetchReader.ReasonNotSearchset, Read(ConditionSearch, json).Reason);
+    }
+
+    [Fact]
+    public void Read_BundleWithoutType_IsAcceptedAsSearchset()
+    {
+        var json = $$"""{"resourceType":"Bundle","entry":[{"resource":{{Cancer}}}]}""";
+
+        var result = Read(ConditionSearch, json);
+
+        Assert.Equal(PrefetchState.Satisfied, result.State);
+        Assert.Single(result.Resources);
+    }
+
+    [Fact]
+    public void Read_P9_ReadOfOtherPatient_IsNotSatisfied()
+    {
+        var result = Read(PatientRead, Patient(id: "someone-else"));
+
+        Assert.Equal(PrefetchState.NotSatisfied, result.State);
+        Assert.Equal(PrefetchReader.ReasonWrongId, result.Reason);
+        Assert.DoesNotContain("someone-else", result.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_ReadWithoutId_IsNotSatisfied() =>
+        Assert.Equal(PrefetchReader.ReasonNoId, Read(PatientRead, """{"resourceType":"Patient"}""").Reason);
+
+    [Theory]
+    [InlineData("Patient/p2")]
+    [InlineData("https://ehr.example.org/fhir/Patient/p2")]
+    [InlineData("Patient/p2/_history/3")]
+    [InlineData("Group/g1")]
+    public void Read_P9_SearchEntryOfOtherPatient_WholeKeyNotSatisfied(string subject)
+    {
+        var json = Bundle(Cancer, Condition("c2", Coding(Snomed, "254837009"), subject: subject));
+
+        var result = Read(ConditionSearch, json);
+
+        Assert.Equal(PrefetchState.NotSatisfied, result.State);
+        Assert.Equal(PrefetchReader.ReasonOtherPatient, result.Reason);
+        Assert.Empty(result.Resources);
+    }
+
+    [Fact]
+    public void Read_EntryWithOtherPatientInPatientElement_IsNotSatisfied()
+    {
+        var json = Bundle("""{"resourceType":"Condition","id":"c9","patient":{"reference":"Patient/p2"}}""");
+
+        Assert.Equal(PrefetchReader.ReasonOtherPatient, Read(ConditionSearch, json).Reason);
+    }
+
+    [Theory]
+    [InlineData("Patient/p1")]
+    [InlineData("https://ehr.example.org/fhir/Patient/p1")]
+    [InlineData("Patient/p1/_history/2")]
+    [InlineData("#contained")]
+    [InlineData("urn:uuid:6f1b1c9e-0000-4000-8000-000000000001")]
+    public void Read_EntryOfContextPatientOrUncheckable_IsSatisfied(string subject)
+    {
+        var result = Read(ConditionSearch, Bundle(Condition("c1", Coding(Snomed, "254837009"), subject: subject)));
+
+        Assert.Equal(PrefetchState.Satisfied, result.State);
+    }
+
+    [Fact]
+    public void Read_EntryWithoutSubjectReference_IsSatisfied()
+    {
+        var json = Bundle("""{"resourceType":"Condition","id":"c1","subject":{"identifier":{"value":"MRN1"}}}""", """{"resourceType":"Condition","id":"c2"}""");
+
+        Assert.Equal(2, Read(ConditionSearch, json).Resources.Count);
+    }
+
+    [Theory]
+    [InlineData("\"a string\"")]
+    [InlineData("42")]
+    [InlineData("true")]
+    [InlineData("[]")]
+    public void Read_P12_NotAnObject_IsNotSatisfied(string json)
+    {
+        var result = Read(ConditionSearch, json);
+
+        Assert.Equal(PrefetchState.NotSatisfied, result.State);
+        Assert.Equal(PrefetchReader.ReasonNotObject, result.Reason);
+    }
+
+    [Theory]
+    [InlineData("""{"id":"p1"}""", PrefetchReader.ReasonNoResourceType)]
+    [InlineData("""{"resourceType":5,"id":"p1"}""", PrefetchReader.ReasonNoResourceType)]
+    public void Read_NoResourceType_IsNotSatisfied(string json, string reason) =>
+        Assert.Equal(reason, Read(PatientRead, json).Reason);
+
+    [Theory]
+    [InlineData("""{"resourceType":"Bundle","type":"searchset","entry":{}}""")]
+    [InlineData("""{"resourceType":"Bundle","type":"searchset","entry":[42]}""")]
+    [InlineData("""{"resourceType":"Bundle","type":"searchset","entry":[{"fullUrl":"x"}]}""")]
+    [InlineData("""{"resourceType":"Bundle","type":"searchset","entry":[{"resource":{"id":"x"}}]}""")]
+    public void Read_MalformedEntry_IsNotSatisfied(string json) =>
+        Assert.Equal(PrefetchReader.ReasonEntryMalformed, Read(ConditionSearch, json).Reason);
+
+    [Theory]
+    [InlineData("""{"resourceType":"Condition","id":"c1","code":{"coding":[{"system":"http://snomed.info/sct","code":"1"}],"coding":[]}}""")]
+    [InlineData("""{"resourceType":"Condition","id":"c1","id":"c2"}""")]
+    [InlineData("""{"resourceType":"Condition","id":"c1","onsetDateTime":"2020","onsetString":"x"}""")]
+    public void Read_UnparseableEntry_DegradesOnlyThatKey(string badCondition)
+    {
+        var conditions = Read(ConditionSearch, Bundle(Cancer, badCondition));
+        var labs = Read(LabSearch, Bundle(Calcium("o1", Quantity("10.1", "mg/dL"))));
+
+        Assert.Equal(PrefetchState.NotSatisfied, conditions.State);
+        Assert.Equal(PrefetchReader.ReasonUnparseable, conditions.Reason);
+        Assert.Equal(PrefetchState.Satisfied, labs.State);
+    }
+
+    [Fact]
+    public void Read_UnknownElementsAndBadPrimitives_StillParse()
+    {
+        var odd = """{"resourceType":"Condition","id":"c1","futureElement":{"x":1},"recordedDate":"yesterday","code":{"coding":[{"system":"http://snomed.info/sct","code":"254837009"}]}}""";
+
+        var result = Read(ConditionSearch, Bundle(odd));
+
+        Assert.Equal(PrefetchState.Satisfied, result.State);
+    }
+
+    [Fact]
+    public void Read_SearchsetOfMatches_ParsesResourcesInOrder()
+    {
+        var result = Read(ConditionSearch, Bundle(Cancer, Condition("c2", Coding(Snomed, "94222008"))));
+
+        Assert.Equal(PrefetchState.Satisfied, result.State);
+        Assert.Equal(["c1", "c2"], result.Resources.Select(r => r.Id));
+        Assert.All(result.Resources, r => Assert.IsType<Condition>(r));
+        Assert.False(result.IsPartial);
+    }
+
+    [Fact]
+    public void Read_IncludedEntriesOfOtherTypeOrPatient_AreSkipped()
+    {
+        var json = $$"""
+            {"resourceType":"Bundle","type":"searchset","entry":[
+              {"resource":{{Cancer}},"search":{"mode":"match"} },
+              {"resource":{{Patient(id: "p2")}},"search":{"mode":"include"} }]}
+            """;
+
+        var result = Read(ConditionSearch, json);
+
+        Assert.Equal(PrefetchState.Satisfied, result.State);
+        Assert.Equal(["c1"], result.Resources.Select(r => r.Id));
+    }
+
+    [Fact]
+    public void Read_OnlyIncludedEntries_IsNoData()
+    {
+        var json = $$"""{"resourceType":"Bundle","type":"searchset","entry":[{"resource":{{Patient()}},"search":{"mode":"include"} }]}""";
+
+        Assert.Equal(PrefetchState.NoData, Read(ConditionSearch, json).State);
+    }
+
+    [Fact]
+    public void Read_P10_PagedSearchset_SatisfiedWithFirstPageAndNextLink()
+    {
+        var json = $$"""
+            {"resourceType":"Bundle","type":"searchset","link":[{"relation":"self","url":"https://ehr/fhir/Condition?patient=p1"},
+              {"relation":"next","url":"https://ehr/fhir/Condition?patient=p1&page=2"}],
+             "entry":[{"resource":{{Cancer}}}]}
+            """;
+
+        var result = Read(ConditionSearch, json);
+
+        Assert.Equal(PrefetchState.Satisfied, result.State);
+        Assert.True(result.IsPartial);
+        Assert.Equal("https://ehr/fhir/Condition?patient=p1&page=2", result.NextLink);
+        Assert.Single(result.Resources);
+    }
+
+    [Fact]
+    public void Read_PatientOfContext_IsSatisfied()
+    {
+        var result = Read(PatientRead, Patient(extra: ""","birthDate":"1960-04-02" """));
+
+        Assert.Equal(PrefetchState.Satisfied, result.State);
+        Assert.Equal(PatientId, Assert.IsType<Patient>(Assert.Single(result.Resources)).Id);
+    }
+
+    [Fact]
+    public void Read_Reasons_NeverContainPatientData()
+    {
+        var secret = "SECRET-MRN-123";
+        var inputs = new[]
+        {
+            Patient(id: secret),
+            Bundle(Condition(secret, Coding(Snomed, "1"), subject: "Patient/" + secret)),
+            $$"""{"resourceType":"{{secret}}"}""",
+            Bundle($$"""{"resourceType":"Condition","id":"{{secret}}","id":"{{secret}}"}"""),
+        };
+
+        foreach (var json in inputs)
+        {
+            var result = Read(json.Contains("Bundle", StringComparison.Ordinal) ? ConditionSearch : PatientRead, json);
+            Assert.Equal(PrefetchState.NotSatisfied, result.State);
+            Assert.DoesNotContain(secret, result.Reason, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void PatientIdOf_ReferenceForms_AreSplit()
+    {
+        Assert.Equal((true, "p1"), PrefetchReader.PatientIdOf("Patient/p1"));
+        Assert.Equal((true, "p1"), PrefetchReader.PatientIdOf("http://x/fhir/Patient/p1/_history/9"));
+        Assert.Equal((true, (string?)null), PrefetchReader.PatientIdOf("Group/1"));
+        Assert.Equal((false, (string?)null), PrefetchReader.PatientIdOf("#p"));
+        Assert.Equal((false, (string?)null), PrefetchReader.PatientIdOf("p1"));
+    }
+
+    [Fact]
+    public void Read_ValueFromLargerDocument_ParsesWithoutCopyingTheDocument()
+    {
+        // The prefetch values arrive as properties of one request document.
+        using var request = JsonDocument.Parse($$"""{"prefetch":{"conditions":{{Bundle(Cancer)}},"extra":42} }""");
+        var value = request.RootElement.GetProperty("prefetch").GetProperty("conditions");
+
+        var result = PrefetchReader.Read(ConditionSearch, value, PatientId);
+
+        Assert.Equal(PrefetchState.Satisfied, result.State);
+    }
+}
