@@ -1,6 +1,26 @@
+using BoneMets.Cds.Api.Endpoints;
+using BoneMets.Cds.Api.Errors;
+using BoneMets.Cds.Api.Hosting;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddBoneMetsCds();
+
 var app = builder.Build();
 
-app.MapGet("/", () => "Hello World!");
+// Load and validate cds-services/ before listening: a broken definition stops the host with a message naming the
+// file and the fault (DefinitionException), instead of serving wrong cards.
+var runtime = app.Services.GetRequiredService<CdsRuntime>();
+StartupLog.Loaded(app.Logger, runtime.Service.Id, runtime.Catalog.Sets.Count, runtime.DefinitionsVersion);
+if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CdsOptions>>().Value.EvaluationAsOf is { } asOf)
+{
+    StartupLog.ClockPinned(app.Logger, asOf);
+}
+
+app.UseCdsErrorHandling();
+app.MapOpenApi();
+app.MapCdsServices();
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
 
 app.Run();

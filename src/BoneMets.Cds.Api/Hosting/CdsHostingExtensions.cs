@@ -1,0 +1,39 @@
+using BoneMets.Cds.Api.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Composition of the CDS host (one place: options, definitions, time, per-request steps).</summary>
+public static class CdsHostingExtensions
+{
+    public static WebApplicationBuilder AddBoneMetsCds(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<CdsOptions>()
+            .BindConfiguration(CdsOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.EvaluationAsOf is null || builder.Environment.IsDevelopment(),
+                "Cds:EvaluationAsOf is a Development-only setting; remove it outside Development.")
+            .ValidateOnStart();
+
+        services.AddSingleton(sp => CdsRuntime.Load(sp.GetRequiredService<IOptions<CdsOptions>>().Value));
+        services.AddSingleton<PatientDataStep>();
+        services.AddSingleton<TimeProvider>(sp =>
+            sp.GetRequiredService<IOptions<CdsOptions>>().Value.EvaluationAsOf is { } asOf
+                ? new FixedTimeProvider(asOf)
+                : TimeProvider.System);
+
+        services.AddHealthChecks()
+            .AddCheck<DefinitionsHealthCheck>("definitions", tags: ["ready"]);
+        services.AddOpenApi();
+
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            var max = context.Configuration.GetValue<long?>($"{CdsOptions.Section}:{nameof(CdsOptions.MaxRequestBodyBytes)}");
+            kestrel.Limits.MaxRequestBodySize = max ?? new CdsOptions().MaxRequestBodyBytes;
+            kestrel.AddServerHeader = false;
+        });
+        return builder;
+    }
+}

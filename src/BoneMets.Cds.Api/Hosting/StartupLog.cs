@@ -1,0 +1,11 @@
+namespace BoneMets.Cds.Api.Hosting;
+
+/// <summary>Start-up log messages (ids and counts only).</summary>
+public static partial class StartupLog
+{
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Loaded service {ServiceId}: {ValueSetCount} value sets, {DefinitionsVersion}")]
+    public static partial void Loaded(ILogger logger, string serviceId, int valueSetCount, string definitionsVersion);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Development clock pinned: cards are evaluated as of {AsOf:O} (Cds:EvaluationAsOf)")]
+    public static partial void ClockPinned(ILogger logger, DateTimeOffset asOf);
+}
