@@ -12,6 +12,8 @@ var app = builder.Build();
 // file and the fault (DefinitionException), instead of serving wrong cards.
 var runtime = app.Services.GetRequiredService<CdsRuntime>();
 StartupLog.Loaded(app.Logger, runtime.Service.Id, runtime.Catalog.Sets.Count, runtime.DefinitionsVersion);
+var warmUpCards = WarmUp.Run(runtime, app.Services.GetRequiredService<TimeProvider>().GetUtcNow());
+StartupLog.WarmedUp(app.Logger, warmUpCards);
 if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CdsOptions>>().Value.EvaluationAsOf is { } asOf)
 {
     StartupLog.ClockPinned(app.Logger, asOf);

@@ -154,6 +154,7 @@ public sealed class CardFactory(Thresholds thresholds, DraftOrderBuilder draftOr
 
         if (r.Alp is { } alp && r.Topic == CardTopic.SuspectedBoneMetastasis)
         {
+            sb.AppendLine().Append("**ALP:** ");
             AppendAlp(sb, alp);
         }
 
@@ -255,13 +256,17 @@ public sealed class CardFactory(Thresholds thresholds, DraftOrderBuilder draftOr
             });
         }
 
-        sb.AppendLine("- Painful long bone: X-ray the **whole** bone and assess fracture risk (Mirels).")
-          .AppendLine("- Timing is local policy, not guideline-derived: for example urgent outpatient imaging within 2 weeks.");
+        if (r.Evidence.Any(e => e.Kind == EvidenceKind.Symptom && e.Role.Contains("long-bone", StringComparison.OrdinalIgnoreCase)))
+        {
+            sb.AppendLine("- Painful long bone: X-ray the **whole** bone and assess fracture risk (Mirels).");
+        }
+
+        sb.AppendLine("- Timing is local policy, not guideline-derived: for example urgent outpatient imaging within 2 weeks.");
     }
 
     private static void AppendAlp(StringBuilder sb, AlpAssessment alp)
     {
-        sb.Append("- ALP ").Append(Num(alp.ValueUPerL)).Append(" U/L = ").Append(Num(alp.UlnMultiple)).Append(" × ULN ")
+        sb.Append(Num(alp.ValueUPerL)).Append(" U/L = ").Append(Num(alp.UlnMultiple)).Append(" × ULN ")
           .Append(Num(alp.UlnUPerL)).Append(" U/L").Append(alp.UlnFromLab ? " (laboratory range)" : " (default ULN)")
           .Append(", CTCAE grade ").Append(alp.Grade).Append(". ");
         sb.AppendLine(alp.Source switch

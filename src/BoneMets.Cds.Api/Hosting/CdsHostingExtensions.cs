@@ -28,6 +28,11 @@ public static class CdsHostingExtensions
             .AddCheck<DefinitionsHealthCheck>("definitions", tags: ["ready"]);
         services.AddOpenApi();
 
+        // The framework's exception middleware logs exception messages and stacks, which can quote request content
+        // (patient data). Our handler logs the exception type and trace id instead (Errors/ErrorHandling.cs).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", LogLevel.None);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Diagnostics.DeveloperExceptionPageMiddleware", LogLevel.None);
+
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var max = context.Configuration.GetValue<long?>($"{CdsOptions.Section}:{nameof(CdsOptions.MaxRequestBodyBytes)}");
