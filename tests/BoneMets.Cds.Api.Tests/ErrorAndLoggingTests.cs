@@ -22,13 +22,15 @@ public sealed class ErrorAndLoggingTests
     public async Task Hook_InternalFailure_Is500OperationOutcomeWithoutStackTraceOrMessage(string environment)
     {
         var logs = new CapturingLoggerProvider();
+        var clock = new BrokenClock();
         using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseEnvironment(environment);
             b.ConfigureLogging(l => l.AddProvider(logs));
-            b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(new BrokenClock()));
+            b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock));
         });
         using var client = factory.CreateClient();
+        clock.Armed = true; // after start-up (the warm-up reads the clock too)
 
         using var response = await Hooks.PostAsync(client, new RequestBuilder().Build());
 
@@ -71,6 +73,8 @@ public sealed class ErrorAndLoggingTests
     {
         public const string Secret = "clock-exploded-with-patient-detail";
 
-        public override DateTimeOffset GetUtcNow() => throw new InvalidOperationException(Secret);
+        public bool Armed { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => Armed ? throw new InvalidOperationException(Secret) : base.GetUtcNow();
     }
 }
