@@ -20,15 +20,14 @@ namespace BoneMets.Cds.Fhir;
 /// <para>Observations are mapped by concept, not by key: a lab-coded Observation in <c>symptoms</c> becomes a lab result
 /// and a symptom-coded one in <c>labs</c> a finding (an EHR's categories are not reliable; the codes are what the rules
 /// are defined on). An Observation present in both keys is mapped once (by id).</para>
-/// <para>A <c>patient</c> key that is <c>null</c> ("no such patient") counts as missing required data: without the
-/// Patient the deceased and age gates cannot be applied, and missing data must never read as normal data. It is not
-/// re-queried (its state stays <see cref="PrefetchState.NoData"/>).</para>
+/// <para>A <c>patient</c> key that is <c>null</c> is "no data" (pinned decision 2): the rules run without the deceased and
+/// age gates (clinical.md §2.1 does the same for a missing birthDate) and the key is never re-queried.</para>
 /// <para>If mapping a key's resources throws despite the defensive reads, that key is treated as not satisfied
 /// ("malformed element value") and its facts are dropped; the other keys are unaffected.</para>
 /// </remarks>
 public sealed class PatientDataReader
 {
-    internal const string ReasonPatientNull = "no Patient resource (null)";
+    internal const string ReasonPatientNull = "the patient key holds no Patient resource";
     internal const string ReasonMappingFailed = "malformed element value";
 
     private readonly PatientDataTemplates _templates;
@@ -73,14 +72,19 @@ public sealed class PatientDataReader
         var problems = new Problems();
         var partial = snapshot.Results.Where(r => r.IsPartial).Select(r => r.Key).ToList();
 
-        // Patient (required; null counts as missing).
+        // Patient (required). A JSON null is "no data" (pinned decision 2), not "not satisfied": evaluate without the
+        // birth-date and deceased gates, as clinical.md §2.1 does for a missing birthDate, rather than lose every card.
         Demographics? demographics = null;
         var patientResult = snapshot[PatientDataKey.Patient];
         if (patientResult.State == PrefetchState.NotSatisfied)
         {
             problems.Add(PatientDataKey.Patient, patientResult.Reason!);
         }
-        else if (patientResult.State == PrefetchState.NoData || patientResult.Resources[0] is not Patient patient)
+        else if (patientResult.State == PrefetchState.NoData)
+        {
+            demographics = new Demographics(null, Deceased: false);
+        }
+        else if (patientResult.Resources[0] is not Patient patient)
         {
             problems.Add(PatientDataKey.Patient, ReasonPatientNull);
         }

@@ -76,6 +76,24 @@ public sealed class PrefetchTests(CdsApiFactory factory) : IClassFixture<CdsApiF
     }
 
     [Fact]
+    public async Task Hook_PatientNull_IsNoDataAndStillEvaluated()
+    {
+        // Decision 2: null is "no data", never "not satisfied"; the rules run without the age/deceased gates.
+        var request = new RequestBuilder()
+            .WithCondition("http://snomed.info/sct", "254837009", "Malignant neoplasm of breast")
+            .WithCondition("http://snomed.info/sct", "713514005", "Muscle weakness of limb")
+            .Build();
+        request["prefetch"]!["patient"] = null;
+        using var client = factory.CreateClient();
+
+        using var response = await Hooks.PostAsync(client, request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var doc = await Hooks.ReadJsonAsync(response);
+        Assert.Equal([("spinal-cord-compression", "critical")], Hooks.TopicsOf(doc));
+    }
+
+    [Fact]
     public async Task Hook_LabsMissing_CardSaysLabsWereNotAvailable()
     {
         // Cancer + bone pain fires the imaging card; labs absent must be named in the card, not read as normal.

@@ -78,7 +78,7 @@ public sealed class PatientDataReaderTests
     }
 
     [Fact]
-    public void Read_PatientNull_IsMissingRequiredButNotRefetchable()
+    public void Read_PatientNull_IsNoDataEvaluatedWithoutGatesAndNotRefetchable()
     {
         var prefetch = Complete();
         prefetch["patient"] = Json("null");
@@ -86,7 +86,9 @@ public sealed class PatientDataReaderTests
         var snapshot = Reader.ReadPrefetch(prefetch, PatientId);
         var result = Reader.BuildFacts(snapshot);
 
-        Assert.Equal(new KeyProblem("patient", PatientDataReader.ReasonPatientNull), Assert.Single(result.MissingRequired));
+        Assert.Empty(result.MissingRequired);
+        Assert.NotNull(result.Facts);
+        Assert.Equal(new Demographics(null, false), result.Facts!.Demographics);
         Assert.DoesNotContain(PatientDataKey.Patient, snapshot.NotSatisfiedKeys);
     }
 
