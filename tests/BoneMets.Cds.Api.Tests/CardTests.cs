@@ -38,6 +38,24 @@ public sealed class CardTests(CdsApiFactory factory) : IClassFixture<CdsApiFacto
     }
 
     [Fact]
+    public async Task Hypercalcaemia_AboveAnalyserRange_IsCriticalAndSaysTheValueIsABound()
+    {
+        // A calcium reported as ">15.0 mg/dL" must not be dropped: graded as at least 15.0 → grade 4, critical.
+        var request = new RequestBuilder()
+            .WithCondition(Snomed, "254837009", "Malignant neoplasm of breast")
+            .WithLab("17861-6", 15.0m, "mg/dL", Anchor.AddDays(-1))
+            .Build();
+        request["prefetch"]!["labs"]!["entry"]![0]!["resource"]!["valueQuantity"]!["comparator"] = ">";
+
+        using var doc = await PostOkAsync(request);
+
+        var card = Hooks.CardOf(doc, "hypercalcemia");
+        Assert.Equal("critical", card.GetProperty("indicator").GetString());
+        Assert.Contains("grade 4", card.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.Contains("reported as above this value", card.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Hypercalcaemia_NoAlbumin_IsGradedUncorrectedAndSaysSo()
     {
         var request = new RequestBuilder()

@@ -43,7 +43,22 @@ public sealed record LabResult(
     decimal Value,
     LabUnit Unit,
     Measure? ReferenceHigh,
-    Measure? ReferenceLow);
+    Measure? ReferenceLow)
+{
+    /// <summary>
+    /// Whether <see cref="Value"/> is exact or a censored bound (valueQuantity.comparator: &gt; / &gt;= → AtLeast,
+    /// &lt; / &lt;= → AtMost), e.g. a calcium reported as "&gt;15.0 mg/dL" above the analyser's range.
+    /// </summary>
+    public LabBound Bound { get; init; } = LabBound.Exact;
+}
+
+/// <summary>Exact value, or a bound reported with a comparator.</summary>
+public enum LabBound
+{
+    Exact,
+    AtLeast,
+    AtMost,
+}
 
 /// <summary>A value with a unit (used for reference-range limits).</summary>
 public readonly record struct Measure(decimal Value, LabUnit Unit);

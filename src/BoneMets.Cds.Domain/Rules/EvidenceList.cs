@@ -31,8 +31,21 @@ internal sealed class EvidenceList
         }
     }
 
-    public void AddLab(LabResult lab, string role, string? qualifier = null) =>
+    public void AddLab(LabResult lab, string role, string? qualifier = null)
+    {
+        var bound = lab.Bound switch
+        {
+            LabBound.AtLeast => "reported as above this value (graded as a lower bound)",
+            LabBound.AtMost => "reported as below this value (used as an upper bound)",
+            _ => null,
+        };
+        if (bound is not null)
+        {
+            qualifier = qualifier is null ? bound : bound + ", " + qualifier;
+        }
+
         Add(new Evidence(EvidenceKind.Lab, role, lab.Id, lab.Code, lab.Time, lab.Value, lab.Unit, qualifier));
+    }
 
     /// <summary>
     /// The cancer context: counted cancers (current first), then known bone metastases. With

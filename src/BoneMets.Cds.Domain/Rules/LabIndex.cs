@@ -9,6 +9,10 @@ namespace BoneMets.Cds.Domain.Rules;
 /// accepts. Selection is "latest wins", never the maximum.
 /// </summary>
 /// <remarks>
+/// A censored result (<see cref="LabResult.Bound"/>) takes part with its bound as the value, as a clinician reads it:
+/// "&gt;15 mg/dL" calcium is graded as at least 15, so the grade can only be understated and a critical card is never
+/// lost to an out-of-range result; "&lt;2.0 mg/dL" is a newer low result and wins as the latest. Card evidence says the
+/// value is a bound.
 /// Ties on time are broken deterministically: corrected/amended before final, then the higher value (the safer reading),
 /// then resource id.
 /// </remarks>

@@ -84,9 +84,9 @@ public static class FactsMapper
     /// <c>comparator</c>, and one <see cref="ObservationFinding"/> when it matches any <c>symptom-*</c> concept.
     /// </summary>
     /// <remarks>
-    /// A result with a comparator (<c>&lt;0.01</c>, <c>&gt;1500</c>) is censored; <see cref="LabResult"/> cannot say so, and
-    /// reading the bound as the value could mislead either way (e.g. albumin feeds the calcium correction), so it is not
-    /// mapped. Reference limits come from <c>referenceRange[0]</c> and follow the same unit rules; an undeterminable
+    /// A result with a comparator (<c>&lt;0.01</c>, <c>&gt;1500</c>) is censored: it is mapped with
+    /// <see cref="LabResult.Bound"/> set, and the rules use it only in the direction that cannot overstate severity.
+    /// An unrecognised comparator (e.g. <c>ad</c>) is not mapped. Reference limits come from <c>referenceRange[0]</c> and follow the same unit rules; an undeterminable
     /// limit is left null.
     /// </remarks>
     public static void MapObservation(
@@ -121,7 +121,7 @@ public static class FactsMapper
             }
 
             if (observation.Value is not Quantity quantity
-                || quantity.ComparatorElement is not null
+                || BoundOf(quantity) is not { } bound
                 || LabUnits.Normalize(quantity, conceptId) is not { } measured)
             {
                 continue;
@@ -137,7 +137,10 @@ public static class FactsMapper
                 measured.Value,
                 measured.Unit,
                 ToMeasure(range?.High, conceptId),
-                ToMeasure(range?.Low, conceptId)));
+                ToMeasure(range?.Low, conceptId))
+            {
+                Bound = bound,
+            });
         }
 
         if (symptoms is not null)
@@ -250,6 +253,14 @@ public static class FactsMapper
             Period p => FhirValues.Instant(p.EndElement),
             _ => null,
         } ?? FhirValues.Instant(observation.IssuedElement);
+
+    private static LabBound? BoundOf(Quantity quantity) => FhirValues.Str(quantity.ComparatorElement) switch
+    {
+        null => LabBound.Exact,
+        ">" or ">=" => LabBound.AtLeast,
+        "<" or "<=" => LabBound.AtMost,
+        _ => null,
+    };
 
     private static Measure? ToMeasure(Quantity? limit, string analyte) =>
         limit is not null && limit.ComparatorElement is null && LabUnits.Normalize(limit, analyte) is { } m

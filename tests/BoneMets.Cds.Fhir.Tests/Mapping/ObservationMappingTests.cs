@@ -121,10 +121,27 @@ public sealed class ObservationMappingTests
     [InlineData("""{"value":3.1,"system":"http://unitsofmeasure.org","code":"%"}""")]
     [InlineData("""{"value":"3.1","system":"http://unitsofmeasure.org","code":"mg/dL"}""")]
     [InlineData("""{"system":"http://unitsofmeasure.org","code":"mg/dL"}""")]
-    [InlineData("""{"value":3.1,"comparator":">","system":"http://unitsofmeasure.org","code":"mg/dL"}""")]
-    [InlineData("""{"value":0.1,"comparator":"<","system":"http://unitsofmeasure.org","code":"mg/dL"}""")]
+    [InlineData("""{"value":3.1,"comparator":"ad","system":"http://unitsofmeasure.org","code":"mg/dL"}""")]
     public void MapObservation_NoDeterminableUnitOrValue_IsIgnored(string quantity) =>
         Assert.Null(Lab(Calcium("o1", quantity)));
+
+    [Theory]
+    [InlineData(">", 15.0, LabBound.AtLeast)]
+    [InlineData(">=", 15.0, LabBound.AtLeast)]
+    [InlineData("<", 2.0, LabBound.AtMost)]
+    [InlineData("<=", 2.0, LabBound.AtMost)]
+    public void MapObservation_Comparator_IsMappedAsABound(string comparator, double value, LabBound bound)
+    {
+        var lab = Lab(Calcium("o1", $$"""{"value":{{value.ToString(System.Globalization.CultureInfo.InvariantCulture)}},"comparator":"{{comparator}}","system":"http://unitsofmeasure.org","code":"mg/dL"}"""));
+
+        Assert.NotNull(lab);
+        Assert.Equal(bound, lab.Bound);
+        Assert.Equal((decimal)value, lab.Value);
+    }
+
+    [Fact]
+    public void MapObservation_NoComparator_IsExact() =>
+        Assert.Equal(LabBound.Exact, Lab(Calcium("o1", """{"value":9.5,"system":"http://unitsofmeasure.org","code":"mg/dL"}"""))!.Bound);
 
     [Theory]
     [InlineData("17861-6", "mmol/L", LabUnit.MmolPerL)]
