@@ -7,15 +7,13 @@ namespace BoneMets.Cds.Api.Tests.Samples;
 public static class SampleFiles
 {
     /// <summary>The instant the samples are anchored to; tests pin the clock here.</summary>
-    public static readonly DateTimeOffset EvaluationTime = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
+    public static readonly DateTimeOffset EvaluationTime = Infrastructure.CdsApiFactory.Anchor;
 
     /// <summary>Set to <c>1</c> to (re)write <c>samples/requests/*.json</c> instead of checking them.</summary>
     public const string UpdateVariable = "BONEMETS_UPDATE_SAMPLES";
 
-    private static readonly Lazy<string> Root = new(FindRepositoryRoot);
-
     /// <summary>The repository root: the nearest folder above the test binaries that holds <c>BoneMets.Cds.sln</c>.</summary>
-    public static string RepositoryRoot => Root.Value;
+    public static string RepositoryRoot => Infrastructure.RepoPaths.Root;
 
     public static string PatientsDirectory => Path.Combine(RepositoryRoot, "samples", "patients");
 
@@ -48,19 +46,5 @@ public static class SampleFiles
         }
 
         return data;
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "BoneMets.Cds.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException(
-            $"No folder above '{AppContext.BaseDirectory}' contains BoneMets.Cds.sln; cannot locate samples/.");
     }
 }
