@@ -59,7 +59,7 @@ public sealed class PatientDataReader
         {
             var template = _templates[key];
             JsonElement? value = prefetch.TryGetValue(template.Key, out var element) ? element : null;
-            results.Add(PrefetchReader.Read(template, value, patientId));
+            results.Add(PrefetchReader.Read(template, value, patientId, _catalog));
         }
 
         return new PrefetchSnapshot(patientId, results.MoveToImmutable());

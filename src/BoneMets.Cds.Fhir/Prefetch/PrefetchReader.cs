@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BoneMets.Cds.Domain.Terminology;
 using Hl7.Fhir.Model;
 
 namespace BoneMets.Cds.Fhir.Prefetch;
@@ -51,7 +52,10 @@ public static class PrefetchReader
     /// <param name="value">The raw value; <c>null</c> when the key is absent from the request (JSON <c>null</c> is a
     /// <see cref="JsonElement"/> of kind <see cref="JsonValueKind.Null"/>).</param>
     /// <param name="patientId">The context patient id.</param>
-    public static PrefetchResult Read(PrefetchTemplate template, JsonElement? value, string patientId)
+    /// <param name="catalog">When given, searchset entries whose <c>code.coding</c> matches no concept set are judged
+    /// (type, patient, OperationOutcome) but not materialised: the rules could not use them, and most of a patient's
+    /// observations are irrelevant (latest-wins needs a handful).</param>
+    public static PrefetchResult Read(PrefetchTemplate template, JsonElement? value, string patientId, CodeCatalog? catalog = null)
     {
         ArgumentNullException.ThrowIfNull(template);
         ArgumentException.ThrowIfNullOrWhiteSpace(patientId);
@@ -84,7 +88,7 @@ public static class PrefetchReader
 
         return template.Kind == PrefetchKind.Read
             ? ReadInstance(template, element, type, patientId)
-            : ReadSearchset(template, element, type, patientId);
+            : ReadSearchset(template, element, type, patientId, catalog);
     }
 
     private static PrefetchResult ReadInstance(PrefetchTemplate template, JsonElement element, string type, string patientId)
@@ -114,7 +118,7 @@ public static class PrefetchReader
             : PrefetchResult.Satisfied(template, [resource]);
     }
 
-    private static PrefetchResult ReadSearchset(PrefetchTemplate template, JsonElement bundle, string type, string patientId)
+    private static PrefetchResult ReadSearchset(PrefetchTemplate template, JsonElement bundle, string type, string patientId, CodeCatalog? catalog)
     {
         if (type != "Bundle")
         {
@@ -176,7 +180,10 @@ public static class PrefetchReader
                 return PrefetchResult.NotSatisfied(template, ReasonOtherPatient);
             }
 
-            matches.Add(resource);
+            if (catalog is null || HasKnownCoding(resource, catalog))
+            {
+                matches.Add(resource);
+            }
         }
 
         if (matches.Count == 0 && nextLink is null)
@@ -212,6 +219,31 @@ public static class PrefetchReader
         {
             return null;
         }
+    }
+
+    /// <summary>True when any <c>code.coding</c> (system, code) belongs to a concept set; text and display never count.</summary>
+    private static bool HasKnownCoding(JsonElement resource, CodeCatalog catalog)
+    {
+        if (!resource.TryGetProperty("code", out var code)
+            || code.ValueKind != JsonValueKind.Object
+            || !code.TryGetProperty("coding", out var codings)
+            || codings.ValueKind != JsonValueKind.Array)
+        {
+            return false;
+        }
+
+        foreach (var coding in codings.EnumerateArray())
+        {
+            if (coding.ValueKind == JsonValueKind.Object
+                && coding.TryGetProperty("system", out var system) && system.ValueKind == JsonValueKind.String
+                && coding.TryGetProperty("code", out var value) && value.ValueKind == JsonValueKind.String
+                && catalog.Match(system.GetString(), value.GetString()).Count > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string? ResourceTypeOf(JsonElement resource) =>

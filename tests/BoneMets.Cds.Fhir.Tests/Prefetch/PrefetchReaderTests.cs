@@ -339,4 +339,37 @@ public sealed class PrefetchReaderTests
 
         Assert.Equal(PrefetchState.Satisfied, result.State);
     }
+    [Fact]
+    public void Read_WithCatalog_IrrelevantEntriesAreNotMaterialised()
+    {
+        var glucose = Condition("c2", Coding("http://loinc.org", "2345-7"));
+        var local = Condition("c3", Coding("http://example.org/local", "254837009"));
+        var json = Bundle(Cancer, glucose, local);
+
+        var result = PrefetchReader.Read(ConditionSearch, Json(json), PatientId, Catalog);
+
+        Assert.Equal(PrefetchState.Satisfied, result.State);
+        Assert.Equal("c1", Assert.Single(result.Resources).Id);
+    }
+
+    [Fact]
+    public void Read_WithCatalog_IrrelevantEntryOfOtherPatientStillSpoilsTheKey()
+    {
+        var json = Bundle(Cancer, Condition("c2", Coding("http://loinc.org", "2345-7"), subject: "Patient/p2"));
+
+        var result = PrefetchReader.Read(ConditionSearch, Json(json), PatientId, Catalog);
+
+        Assert.Equal(PrefetchState.NotSatisfied, result.State);
+        Assert.Equal(PrefetchReader.ReasonOtherPatient, result.Reason);
+    }
+
+    [Fact]
+    public void Read_WithCatalog_OnlyIrrelevantEntries_IsSatisfiedWithNothingToUse()
+    {
+        var json = Bundle(Condition("c2", Coding("http://loinc.org", "2345-7")));
+
+        var result = PrefetchReader.Read(ConditionSearch, Json(json), PatientId, Catalog);
+
+        Assert.Equal(PrefetchState.NoData, result.State);
+    }
 }
