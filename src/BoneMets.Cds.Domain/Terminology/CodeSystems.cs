@@ -42,7 +42,40 @@ public static class CodeSystems
         }
 
         var trimmed = system.Trim().TrimEnd('/');
-        return Aliases.TryGetValue(trimmed, out var canonical) ? canonical : null;
+        if (Aliases.TryGetValue(trimmed, out var canonical))
+        {
+            return canonical;
+        }
+
+        // A SNOMED CT edition URI (http://snomed.info/sct/900000000000207008[/version/20240901]) belongs in
+        // Coding.version, but some EHRs put it in Coding.system: it is still SNOMED CT, not another system (clinical.md §2.2).
+        return IsSnomedEditionUri(trimmed) ? Snomed : null;
+    }
+
+    private static bool IsSnomedEditionUri(string system)
+    {
+        const string Prefix = Snomed + "/";
+        if (!system.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) || system.Length == Prefix.Length)
+        {
+            return false;
+        }
+
+        var module = system.AsSpan(Prefix.Length);
+        var slash = module.IndexOf('/');
+        if (slash >= 0)
+        {
+            module = module[..slash];
+        }
+
+        foreach (var c in module)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return module.Length > 0;
     }
 
     /// <summary>ICD-10 family systems are matched by prefix on the dotted code; the rest exactly.</summary>
