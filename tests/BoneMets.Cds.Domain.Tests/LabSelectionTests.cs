@@ -179,4 +179,37 @@ public sealed class LabSelectionTests
         Assert.Equal(2.62m, calcium.TotalUln);
         Assert.Equal(3, calcium.Grade);
     }
+
+    [Theory]
+    // bound of the newest total calcium, expected grade (0 = no card)
+    [InlineData(LabBound.AtLeast, 15.0, 4)]   // ">15.0": at least grade 4, never dropped
+    [InlineData(LabBound.AtLeast, 13.0, 3)]   // ">13.0": graded as 13.0 (the true grade can only be higher)
+    [InlineData(LabBound.AtMost, 13.0, 0)]    // "<13.0": cannot show elevation
+    [InlineData(LabBound.AtMost, 2.0, 0)]     // "<2.0": a newer low result, wins over the older abnormal one
+    public void Evaluate_CensoredTotalCalcium_UsesTheBoundOnlyWhereItCannotOverstate(LabBound bound, decimal value, int expectedGrade)
+    {
+        var facts = Patient().Cancer()
+            .Calcium(12.0m, ago: Days(4), id: "older")
+            .Calcium(value, ago: Days(1), id: "newer").Bound("newer", bound);
+
+        var card = TestThresholds.Card(facts, CardTopic.Hypercalcemia);
+
+        if (expectedGrade == 0)
+        {
+            Assert.Null(card);
+        }
+        else
+        {
+            Assert.Equal(expectedGrade, card!.Calcium!.Grade);
+            Assert.Contains(card.Evidence, e => e.Qualifier is { } q && q.Contains("lower bound", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Evaluate_AlpReportedBelowABound_IsNotRaised()
+    {
+        var facts = Patient().Cancer().Alp(400m, ago: Days(2), id: "alp").Bound("alp", LabBound.AtMost);
+
+        Assert.Null(TestThresholds.Card(facts, CardTopic.SuspectedBoneMetastasis));
+    }
 }

@@ -33,7 +33,7 @@ internal static class AlpAssessor
     {
         var windowStart = ctx.Clock.Now - TimeSpan.FromDays(ctx.Windows.AlpDays);
         var alp = ctx.Labs.Latest(Concepts.LabAlp, windowStart);
-        if (alp is null || !ctx.Services.Grader.TryGradeAlp(alp.Value, alp.Unit, alp.ReferenceHigh, out var grade))
+        if (alp is null || alp.Bound == LabBound.AtMost || !ctx.Services.Grader.TryGradeAlp(alp.Value, alp.Unit, alp.ReferenceHigh, out var grade))
         {
             return null;
         }

@@ -56,7 +56,8 @@ internal static class CalciumAssessor
                 }
             }
 
-            if (grader.TryGradeTotalCalcium(value.Value, value.Unit, calcium.ReferenceHigh, out var g))
+            // An upper bound ("<13 mg/dL") cannot show that calcium is raised: it wins as the latest result, grade 0.
+            if (calcium.Bound != LabBound.AtMost && grader.TryGradeTotalCalcium(value.Value, value.Unit, calcium.ReferenceHigh, out var g))
             {
                 totalGrade = g;
                 severe = grader.IsSevere(g.Value, g.Unit);
@@ -64,7 +65,7 @@ internal static class CalciumAssessor
         }
 
         CalciumGrade? ionizedGrade = null;
-        if (ionized is not null && grader.TryGradeIonizedCalcium(ionized.Value, ionized.Unit, ionized.ReferenceHigh, out var ig))
+        if (ionized is not null && ionized.Bound != LabBound.AtMost && grader.TryGradeIonizedCalcium(ionized.Value, ionized.Unit, ionized.ReferenceHigh, out var ig))
         {
             ionizedGrade = ig;
         }

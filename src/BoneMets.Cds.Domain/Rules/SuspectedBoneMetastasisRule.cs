@@ -46,7 +46,7 @@ internal static class SuspectedBoneMetastasisRule
         var calcium = ctx.Calcium;
         var calciumTrigger = calcium is { Grade: > 0 };
         var ntx = ctx.Labs.Latest(Concepts.LabNtx, ctx.Clock.Now - TimeSpan.FromDays(ctx.Windows.AlpDays));
-        var ntxTrigger = ntx is not null && AlpAssessor.AboveLabUln(ctx.Services.Units, ntx);
+        var ntxTrigger = ntx is not null && ntx.Bound != LabBound.AtMost && AlpAssessor.AboveLabUln(ctx.Services.Units, ntx);
 
         if (!symptomTrigger && !alpTrigger && !calciumTrigger && !ntxTrigger)
         {

@@ -237,6 +237,14 @@ internal sealed class FactsBuilder
         return this;
     }
 
+    /// <summary>Marks lab <paramref name="id"/> as censored (valueQuantity.comparator).</summary>
+    public FactsBuilder Bound(string id, LabBound bound)
+    {
+        var i = _labs.FindIndex(l => l.Id == id);
+        _labs[i] = _labs[i] with { Bound = bound };
+        return this;
+    }
+
     public PatientFacts Build() =>
         new("p1", new Demographics(_birthDate, _deceased), [.. _conditions], [.. _labs], [.. _observations], [.. _imaging], _unavailable);
 
