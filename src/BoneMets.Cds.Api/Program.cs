@@ -10,7 +10,17 @@ var app = builder.Build();
 
 // Load and validate cds-services/ before listening: a broken definition stops the host with a message naming the
 // file and the fault (DefinitionException), instead of serving wrong cards.
-var runtime = app.Services.GetRequiredService<CdsRuntime>();
+CdsRuntime runtime;
+try
+{
+    runtime = app.Services.GetRequiredService<CdsRuntime>();
+}
+catch (BoneMets.Cds.Domain.Definitions.DefinitionException ex)
+{
+    StartupLog.DefinitionInvalid(app.Logger, ex.File, ex.Fault);
+    throw;
+}
+
 StartupLog.Loaded(app.Logger, runtime.Service.Id, runtime.Catalog.Sets.Count, runtime.DefinitionsVersion);
 var warmUpCards = WarmUp.Run(runtime, app.Services.GetRequiredService<TimeProvider>().GetUtcNow());
 StartupLog.WarmedUp(app.Logger, warmUpCards);

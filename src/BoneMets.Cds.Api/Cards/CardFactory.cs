@@ -82,7 +82,7 @@ public sealed class CardFactory(Thresholds thresholds, DraftOrderBuilder draftOr
         }
 
         return c.IonizedMmolL is { } i
-            ? $"Ionized calcium {Num(i)} mmol/L: {grade} in a patient with cancer"
+            ? $"Ionized calcium {Num3(i)} mmol/L: {grade} in a patient with cancer"
             : $"{grade} in a patient with cancer";
     }
 
@@ -205,8 +205,8 @@ public sealed class CardFactory(Thresholds thresholds, DraftOrderBuilder draftOr
 
             if (c.IonizedMmolL is { } ion)
             {
-                sb.Append("- Ionized calcium **").Append(Num(ion)).Append(" mmol/L**, grade **").Append(c.IonizedGrade).Append("** against ULN ")
-                  .Append(c.IonizedUlnMmolL is { } iu ? Num(iu) + " mmol/L" : "n/a").AppendLine(".");
+                sb.Append("- Ionized calcium **").Append(Num3(ion)).Append(" mmol/L**, grade **").Append(c.IonizedGrade).Append("** against ULN ")
+                  .Append(c.IonizedUlnMmolL is { } iu ? Num3(iu) + " mmol/L" : "n/a").AppendLine(".");
             }
 
             if (c.SymptomUpgrade)
@@ -305,8 +305,16 @@ public sealed class CardFactory(Thresholds thresholds, DraftOrderBuilder draftOr
         }
 
         var display = MarkdownText.Escape(e.Code.Display);
-        sb.Append(display.Length > 0 ? display : "(no display)")
-          .Append(" (").Append(SystemName(e.Code.System)).Append(' ').Append(MarkdownText.Escape(e.Code.Code, 40)).Append(')');
+        if (display.Length > 0)
+        {
+            sb.Append(display).Append(" (");
+        }
+
+        sb.Append(SystemName(e.Code.System)).Append(' ').Append(MarkdownText.Escape(e.Code.Code, 40));
+        if (display.Length > 0)
+        {
+            sb.Append(')');
+        }
         if (e.Date is { } d)
         {
             sb.Append(", ").Append(d.ToString("yyyy-MM-dd", Inv));
@@ -414,6 +422,9 @@ public sealed class CardFactory(Thresholds thresholds, DraftOrderBuilder draftOr
     }
 
     private static string Clamp(string summary) => summary.Length < 140 ? summary : summary[..136] + "…";
+
+    /// <summary>Ionized calcium needs three decimals: its grade limits are 0.1 mmol/L apart and its ULN is 1.32.</summary>
+    internal static string Num3(decimal v) => Math.Round(v, 3, MidpointRounding.AwayFromZero).ToString("0.###", Inv);
 
     internal static string Num(decimal v) => Math.Round(v, 2, MidpointRounding.AwayFromZero).ToString("0.##", Inv);
 
