@@ -94,6 +94,41 @@ public sealed class PrefetchTests(CdsApiFactory factory) : IClassFixture<CdsApiF
     }
 
     [Fact]
+    public async Task Hook_PagedConditionsWithoutServer_KeepTheCardsTheReadPageSupportsAndSaySo()
+    {
+        // A failing or absent FHIR server never loses a card the data already supports; the card names the partial source.
+        var request = new RequestBuilder()
+            .WithCondition("http://snomed.info/sct", "254837009", "Malignant neoplasm of breast")
+            .WithCondition("http://snomed.info/sct", "713514005", "Muscle weakness of limb")
+            .Build();
+        request["prefetch"]!["conditions"]!["link"] = new System.Text.Json.Nodes.JsonArray(
+            new System.Text.Json.Nodes.JsonObject { ["relation"] = "next", ["url"] = "https://ehr.example.org/fhir/Condition?page=2" });
+        using var client = factory.CreateClient();
+
+        using var response = await Hooks.PostAsync(client, request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var doc = await Hooks.ReadJsonAsync(response);
+        Assert.Equal([("spinal-cord-compression", "critical")], Hooks.TopicsOf(doc));
+        Assert.Contains("Only partly read:** conditions", Hooks.CardOf(doc, "spinal-cord-compression").GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Hook_PagedConditionsWithoutServerAndNoCard_Is412NotAnAllClear()
+    {
+        var request = new RequestBuilder().WithCondition("http://snomed.info/sct", "161891005", "Backache").Build();
+        request["prefetch"]!["conditions"]!["link"] = new System.Text.Json.Nodes.JsonArray(
+            new System.Text.Json.Nodes.JsonObject { ["relation"] = "next", ["url"] = "https://ehr.example.org/fhir/Condition?page=2" });
+        using var client = factory.CreateClient();
+
+        using var response = await Hooks.PostAsync(client, request);
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
+        var outcome = await ResponseAssertions.AssertOperationOutcomeAsync(response);
+        Assert.Contains("only partly obtained", outcome.Issue[0].Diagnostics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Hook_LabsMissing_CardSaysLabsWereNotAvailable()
     {
         // Cancer + bone pain fires the imaging card; labs absent must be named in the card, not read as normal.

@@ -23,7 +23,11 @@ public sealed class CardFactory(Thresholds thresholds, DraftOrderBuilder draftOr
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public Card Create(Recommendation r, string serviceId, HookContext context)
+    /// <param name="r">The rule's conclusion.</param>
+    /// <param name="serviceId">Service id (enters the card uuid).</param>
+    /// <param name="context">The hook context (patient for the uuid and the draft orders).</param>
+    /// <param name="partialKeys">Prefetch keys only partly read; named in the detail.</param>
+    public Card Create(Recommendation r, string serviceId, HookContext context, IReadOnlyList<string>? partialKeys = null)
     {
         ArgumentNullException.ThrowIfNull(r);
         ArgumentNullException.ThrowIfNull(context);
@@ -33,7 +37,7 @@ public sealed class CardFactory(Thresholds thresholds, DraftOrderBuilder draftOr
         {
             Uuid = cardUuid,
             Summary = Clamp(Summary(r)),
-            Detail = Detail(r),
+            Detail = Detail(r, partialKeys),
             Indicator = r.Indicator switch
             {
                 Indicator.Critical => "critical",
@@ -106,7 +110,7 @@ public sealed class CardFactory(Thresholds thresholds, DraftOrderBuilder draftOr
 
     // ---- detail --------------------------------------------------------------------------------------------------
 
-    private string Detail(Recommendation r)
+    private string Detail(Recommendation r, IReadOnlyList<string>? partialKeys)
     {
         var sb = new StringBuilder(1024);
         switch (r.Topic)
@@ -163,6 +167,12 @@ public sealed class CardFactory(Thresholds thresholds, DraftOrderBuilder draftOr
         {
             sb.AppendLine().Append("**Not available to this check:** ").Append(string.Join("; ", missing))
               .AppendLine(". Missing data were not treated as normal.");
+        }
+
+        if (partialKeys is { Count: > 0 })
+        {
+            sb.AppendLine().Append("**Only partly read:** ").Append(string.Join(", ", partialKeys.Select(PartialName)))
+              .AppendLine(" (more pages exist than could be read). Findings on the unread pages are not reflected here.");
         }
 
         sb.AppendLine().Append("_Rule ").Append(r.RuleId).Append(" · definitions ").Append(MarkdownText.Escape(definitionsVersion, 40))
@@ -335,6 +345,16 @@ public sealed class CardFactory(Thresholds thresholds, DraftOrderBuilder draftOr
     private static bool IsCalcium(Evidence e) =>
         e.Kind == EvidenceKind.Lab && e.Role.Contains("calcium", StringComparison.OrdinalIgnoreCase)
         && !e.Role.Contains("ionized", StringComparison.OrdinalIgnoreCase);
+
+    private static string PartialName(string key) => key switch
+    {
+        "conditions" => "conditions (diagnoses and symptoms)",
+        "labs" => "laboratory results",
+        "symptoms" => "symptom observations",
+        "imaging" => "imaging reports",
+        "orders" => "imaging orders",
+        _ => MarkdownText.Escape(key, 40),
+    };
 
     private static List<string> MissingSources(DataSources unavailable)
     {

@@ -106,7 +106,7 @@ public static partial class CdsServicesEndpoints
                     return new OutcomeResult(StatusCodes.Status400BadRequest, [error!.Value]);
                 }
 
-                var data = patientData.Read(request);
+                var data = await patientData.ReadAsync(request, cancellationToken);
                 if (data.Facts is null)
                 {
                     LogPreconditionFailed(logger, service.Id, LoggableId(request.HookInstance), data.MissingRequired.Count);
@@ -115,10 +115,16 @@ public static partial class CdsServicesEndpoints
 
                 var now = time.GetUtcNow();
                 var recommendations = runtime.Engine.Evaluate(data.Facts, now);
+                if (recommendations.Count == 0 && data.PartialRequired.Count > 0)
+                {
+                    LogPreconditionFailed(logger, service.Id, LoggableId(request.HookInstance), data.PartialRequired.Count);
+                    return new OutcomeResult(StatusCodes.Status412PreconditionFailed, data.PartialRequired);
+                }
+
                 var cards = new Card[recommendations.Count];
                 for (var i = 0; i < cards.Length; i++)
                 {
-                    cards[i] = runtime.Cards.Create(recommendations[i], service.Id, request.Context);
+                    cards[i] = runtime.Cards.Create(recommendations[i], service.Id, request.Context, data.PartialKeys);
                 }
 
                 if (logger.IsEnabled(LogLevel.Information))

@@ -1,4 +1,5 @@
 using BoneMets.Cds.Api.Hosting;
+using BoneMets.Cds.Fhir.Fetch;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -18,6 +19,16 @@ public static class CdsHostingExtensions
             .ValidateOnStart();
 
         services.AddSingleton(sp => CdsRuntime.Load(sp.GetRequiredService<IOptions<CdsOptions>>().Value));
+
+        // Fetching what prefetch lacks from the EHR's FHIR server (allow-listed bases only).
+        var isDevelopment = builder.Environment.IsDevelopment();
+        var isProduction = builder.Environment.IsProduction();
+        services.AddOptions<FhirFetchOptions>()
+            .BindConfiguration(FhirFetchOptions.Section)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FhirFetchOptions>>(new FhirFetchOptionsValidator(isProduction));
+        services.AddEhrFhirFetch(isDevelopment, isProduction);
+        services.AddSingleton(sp => sp.GetRequiredService<CdsRuntime>().Catalog); // fetched pages skip irrelevant entries too
         services.AddSingleton<PatientDataStep>();
         services.AddSingleton<TimeProvider>(sp =>
             sp.GetRequiredService<IOptions<CdsOptions>>().Value.EvaluationAsOf is { } asOf
@@ -32,6 +43,9 @@ public static class CdsHostingExtensions
         // (patient data). Our handler logs the exception type and trace id instead (Errors/ErrorHandling.cs).
         builder.Logging.AddFilter("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", LogLevel.None);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Diagnostics.DeveloperExceptionPageMiddleware", LogLevel.None);
+
+        // Polly logs every FHIR attempt at Information; our fetcher logs one line per key instead.
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
