@@ -106,7 +106,18 @@ public static partial class CdsServicesEndpoints
                     return new OutcomeResult(StatusCodes.Status400BadRequest, [error!.Value]);
                 }
 
-                var data = await patientData.ReadAsync(request, cancellationToken);
+                PatientDataOutcome data;
+                try
+                {
+                    data = await patientData.ReadAsync(request, cancellationToken);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    // The EHR hung up: outstanding fetches were cancelled with it; nobody is left to answer.
+                    var instance = LoggableId(request.HookInstance);
+                    LogClientGone(logger, service.Id, instance);
+                    return Results.StatusCode(499);
+                }
                 if (data.Facts is null)
                 {
                     LogPreconditionFailed(logger, service.Id, LoggableId(request.HookInstance), data.MissingRequired.Count);
@@ -257,6 +268,9 @@ public static partial class CdsServicesEndpoints
 
     [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Hook {ServiceId} instance {HookInstance}: {CardCount} cards, rules {RuleIds}, {ElapsedMs:F2} ms")]
     private static partial void LogEvaluated(ILogger logger, string serviceId, string hookInstance, int cardCount, string ruleIds, double elapsedMs);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Hook {ServiceId} instance {HookInstance}: client disconnected; fetching cancelled")]
+    private static partial void LogClientGone(ILogger logger, string serviceId, string hookInstance);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Hook {ServiceId} instance {HookInstance}: 412, {MissingCount} required prefetch sources not available")]
     private static partial void LogPreconditionFailed(ILogger logger, string serviceId, string hookInstance, int missingCount);

@@ -38,7 +38,11 @@ public sealed class FetchHost : IDisposable
     private readonly WebApplicationFactory<Program> _factory;
     private HttpClient? _client;
 
-    public FetchHost(IReadOnlyDictionary<string, string?> settings, string environment = "Development")
+    /// <param name="settings">Host configuration.</param>
+    /// <param name="environment">Host environment.</param>
+    /// <param name="realServer">Run on Kestrel on a loopback port instead of the in-memory TestServer (which does not
+    /// pass a client's hang-up on to <c>RequestAborted</c>).</param>
+    public FetchHost(IReadOnlyDictionary<string, string?> settings, string environment = "Development", bool realServer = false)
     {
         _root = new CdsApiFactory(settings, environment);
         _factory = _root.WithWebHostBuilder(b =>
@@ -51,6 +55,11 @@ public sealed class FetchHost : IDisposable
                     o.HttpMessageHandlerBuilderActions.Add(h => h.AdditionalHandlers.Add(new RecordingHandler(Outbound))));
             });
         });
+        if (realServer)
+        {
+            _factory.UseKestrel(0);
+            _factory.StartServer();
+        }
     }
 
     public CapturingLoggerProvider Logs { get; } = new();

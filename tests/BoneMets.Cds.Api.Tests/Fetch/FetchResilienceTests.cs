@@ -107,6 +107,31 @@ public sealed class FetchResilienceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task EhrDisconnects_OutstandingFetchCancelled_NoUnhandledError()
+    {
+        var sample = SamplePatient.Load("mscc-multi-card");
+        using var stub = FhirStub.Start();
+        stub.Respond(FetchKey.Conditions, sample.PatientId, FhirStub.Ok(sample.ResponseFor(FetchKey.Conditions)).WithDelay(Slow));
+        using var host = new FetchHost(FetchSettings.Allow(stub.Base).Budget("00:00:04").Set("AttemptTimeout", "00:00:03.5").Build(), realServer: true);
+        using var content = new StringContent(OnlyConditionsMissing(sample, stub, FetchAssert.NewToken()).ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+        using var hangUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var watch = Stopwatch.StartNew();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => host.Client.PostAsync("/cds-services/bone-metastasis-patient-view", content, hangUp.Token));
+
+        // The host notices the disconnect, cancels the fetch and logs it as such (not as an unhandled 500).
+        while (!host.AllLogs.Contains("client disconnected", StringComparison.Ordinal) && watch.Elapsed < TimeSpan.FromSeconds(3))
+        {
+            await Task.Delay(20);
+        }
+
+        output.WriteLine($"disconnect noticed after {watch.ElapsedMilliseconds} ms");
+        Assert.Contains("client disconnected; fetching cancelled", host.AllLogs, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled", host.AllLogs, StringComparison.Ordinal);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3.5), "the fetch was not cancelled with the request");
+    }
+
+    [Fact]
     public async Task SlowServer_NoPrefetch_412ForBothRequiredKeysWithinBudget()
     {
         var sample = SamplePatient.Load("mscc-multi-card");
