@@ -29,6 +29,7 @@ if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CdsOpt
     StartupLog.ClockPinned(app.Logger, asOf);
 }
 
+app.UseHookMetrics(runtime.Service.Id);
 app.UseCdsErrorHandling();
 app.MapOpenApi();
 app.MapCdsServices();

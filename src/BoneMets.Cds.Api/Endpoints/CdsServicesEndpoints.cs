@@ -4,6 +4,7 @@ using System.Text.Json;
 using BoneMets.Cds.Api.Contracts;
 using BoneMets.Cds.Api.Errors;
 using BoneMets.Cds.Api.Hosting;
+using BoneMets.Cds.Fhir;
 using BoneMets.Cds.Fhir.Outcomes;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -57,7 +58,7 @@ public static partial class CdsServicesEndpoints
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(loggers);
-        var started = time.GetTimestamp();
+        var started = Stopwatch.GetTimestamp();
         var logger = loggers.CreateLogger("BoneMets.Cds.Hooks");
         var service = runtime.Service;
         if (!string.Equals(id, service.Id, StringComparison.Ordinal))
@@ -142,9 +143,16 @@ public static partial class CdsServicesEndpoints
                 {
                     var instance = LoggableId(request.HookInstance);
                     var rules = RuleIds(recommendations);
-                    var elapsedMs = time.GetElapsedTime(started).TotalMilliseconds;
+                    var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                     LogEvaluated(logger, service.Id, instance, cards.Length, rules, elapsedMs);
                 }
+                foreach (var card in cards)
+                {
+                    CdsMetrics.Cards.Add(1,
+                        new KeyValuePair<string, object?>("topic", card.Source.Topic!.Code),
+                        new KeyValuePair<string, object?>("indicator", card.Indicator));
+                }
+
                 return TypedResults.Json(new CdsResponse(cards), CdsJsonContext.Default.CdsResponse);
             }
         }

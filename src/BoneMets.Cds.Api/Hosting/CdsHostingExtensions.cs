@@ -1,6 +1,7 @@
 using BoneMets.Cds.Api.Hosting;
 using BoneMets.Cds.Fhir.Fetch;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -34,6 +35,15 @@ public static class CdsHostingExtensions
             sp.GetRequiredService<IOptions<CdsOptions>>().Value.EvaluationAsOf is { } asOf
                 ? new FixedTimeProvider(asOf)
                 : TimeProvider.System);
+
+        // Metrics: instruments always exist (System.Diagnostics.Metrics); exporting is opt-in (Cds:OtlpEndpoint).
+        var otlp = builder.Configuration.GetValue<Uri?>($"{CdsOptions.Section}:{nameof(CdsOptions.OtlpEndpoint)}");
+        if (otlp is not null)
+        {
+            services.AddOpenTelemetry().WithMetrics(metrics => metrics
+                .AddMeter(BoneMets.Cds.Fhir.CdsMetrics.MeterName)
+                .AddOtlpExporter(o => o.Endpoint = otlp));
+        }
 
         services.AddHealthChecks()
             .AddCheck<DefinitionsHealthCheck>("definitions", tags: ["ready"]);

@@ -27,4 +27,10 @@ public sealed class CdsOptions
     /// start with it outside Development.
     /// </summary>
     public DateTimeOffset? EvaluationAsOf { get; set; }
+
+    /// <summary>
+    /// OTLP endpoint (e.g. http://otel-collector:4317) for the metrics cds.hook.duration, cds.fhir.fetch.duration and
+    /// cds.cards. Unset (default): no exporter.
+    /// </summary>
+    public Uri? OtlpEndpoint { get; set; }
 }

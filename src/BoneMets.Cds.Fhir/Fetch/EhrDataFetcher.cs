@@ -203,7 +203,17 @@ public sealed partial class EhrDataFetcher : IEhrDataFetcher
             }
         }
 
-        var elapsed = (long)_clock.GetElapsedTime(started).TotalMilliseconds;
+        var elapsedTime = _clock.GetElapsedTime(started);
+        var elapsed = (long)elapsedTime.TotalMilliseconds;
+        CdsMetrics.FhirFetchDuration.Record(
+            elapsedTime.TotalMilliseconds,
+            new KeyValuePair<string, object?>("key", result.Key),
+            new KeyValuePair<string, object?>("outcome", result.State switch
+            {
+                PrefetchState.NotSatisfied => "not-obtained",
+                PrefetchState.NoData => "no-data",
+                _ => result.IsPartial ? "partial" : "obtained",
+            }));
         if (result.State == PrefetchState.NotSatisfied)
         {
             LogKeyNotObtained(_logger, result.Key, trace.Status, elapsed, trace.Pages, result.Reason!, trace.Failure);
