@@ -32,26 +32,43 @@ public sealed class PatientDataReader
 
     private readonly PatientDataTemplates _templates;
     private readonly CodeCatalog _catalog;
+    private readonly CodeCatalog? _entryFilter;
 
     /// <summary>Creates the reader.</summary>
-    public PatientDataReader(PatientDataTemplates templates, CodeCatalog catalog)
+    /// <param name="templates">The service's prefetch templates.</param>
+    /// <param name="catalog">The concept sets the mapping (and, by default, the entry pre-filter) works with.</param>
+    /// <param name="skipIrrelevantEntries">When <c>true</c> (the default, and what the service uses), searchset entries
+    /// whose <c>code.coding</c> matches no concept set are judged but never materialised as POCOs. <c>false</c>
+    /// materialises every entry: only for benchmarks and the test that proves both give the same cards.</param>
+    /// <param name="labHorizon">With the pre-filter: laboratory results older than this (before "now") are not
+    /// materialised, since no rule window reaches that far back. Null: no time pre-filter.</param>
+    public PatientDataReader(PatientDataTemplates templates, CodeCatalog catalog, bool skipIrrelevantEntries = true, TimeSpan? labHorizon = null)
     {
         ArgumentNullException.ThrowIfNull(templates);
         ArgumentNullException.ThrowIfNull(catalog);
         _templates = templates;
         _catalog = catalog;
+        _entryFilter = skipIrrelevantEntries ? catalog : null;
+        _labHorizon = skipIrrelevantEntries ? labHorizon : null;
     }
+
+    private readonly TimeSpan? _labHorizon;
 
     /// <summary>Reads the prefetch and builds the facts in one go (no fetching).</summary>
     /// <param name="prefetch">The request's prefetch object: the keys present (a JSON <c>null</c> value included);
     /// keys we never asked for are ignored.</param>
     /// <param name="patientId">The context patient id.</param>
-    public PatientDataResult Read(IReadOnlyDictionary<string, JsonElement> prefetch, string patientId) =>
-        BuildFacts(ReadPrefetch(prefetch, patientId));
+    /// <param name="now">Evaluation time, for the laboratory time pre-filter (null: no time pre-filter).</param>
+    public PatientDataResult Read(IReadOnlyDictionary<string, JsonElement> prefetch, string patientId, DateTimeOffset? now = null) =>
+        BuildFacts(ReadPrefetch(prefetch, patientId, now));
 
     /// <summary>Judges and parses each of the six keys independently.</summary>
-    public PrefetchSnapshot ReadPrefetch(IReadOnlyDictionary<string, JsonElement> prefetch, string patientId)
+    /// <param name="prefetch">The request's prefetch object (keys present).</param>
+    /// <param name="patientId">The context patient id.</param>
+    /// <param name="now">Evaluation time, for the laboratory time pre-filter (null: no time pre-filter).</param>
+    public PrefetchSnapshot ReadPrefetch(IReadOnlyDictionary<string, JsonElement> prefetch, string patientId, DateTimeOffset? now = null)
     {
+        DateTimeOffset? labsBefore = now is { } n && _labHorizon is { } h ? n - h : null;
         ArgumentNullException.ThrowIfNull(prefetch);
         ArgumentException.ThrowIfNullOrWhiteSpace(patientId);
         var results = ImmutableArray.CreateBuilder<PrefetchResult>(PatientDataTemplates.Keys.Count);
@@ -59,7 +76,7 @@ public sealed class PatientDataReader
         {
             var template = _templates[key];
             JsonElement? value = prefetch.TryGetValue(template.Key, out var element) ? element : null;
-            results.Add(PrefetchReader.Read(template, value, patientId, _catalog));
+            results.Add(PrefetchReader.Read(template, value, patientId, _entryFilter, labsBefore));
         }
 
         return new PrefetchSnapshot(patientId, results.MoveToImmutable());

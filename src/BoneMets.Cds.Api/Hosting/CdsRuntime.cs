@@ -18,7 +18,8 @@ public sealed class CdsRuntime
 {
     private CdsRuntime(ServiceDefinition service, CodeCatalog catalog, Thresholds thresholds, string version)
     {
-        PatientData = new PatientDataReader(PatientDataTemplates.Create(service.Prefetch, service.SourceFile), catalog);
+        PatientData = new PatientDataReader(
+            PatientDataTemplates.Create(service.Prefetch, service.SourceFile), catalog, labHorizon: LabHorizon(thresholds));
         Service = service;
         Catalog = catalog;
         Thresholds = thresholds;
@@ -55,6 +56,19 @@ public sealed class CdsRuntime
 
     /// <summary>Content hash of every definition file: which rules and value sets produced a card.</summary>
     public string DefinitionsVersion { get; }
+
+    /// <summary>
+    /// How far back any rule looks at laboratory results (latest wins inside a window): calcium window + albumin pairing,
+    /// ALP window + GGT/5'-NT pairing; plus one day of margin. Older results are never materialised (PSA is exempt).
+    /// </summary>
+    public static TimeSpan LabHorizon(Thresholds thresholds)
+    {
+        ArgumentNullException.ThrowIfNull(thresholds);
+        var w = thresholds.Windows;
+        var calcium = TimeSpan.FromDays(w.CalciumDays) + TimeSpan.FromHours(w.AlbuminPairingHours);
+        var alp = TimeSpan.FromDays(w.AlpDays + w.GgtPairingDays);
+        return (calcium > alp ? calcium : alp) + TimeSpan.FromDays(1);
+    }
 
     /// <summary>Loads and validates the definitions; throws <see cref="DefinitionException"/> naming the file and fault.</summary>
     public static CdsRuntime Load(CdsOptions options)

@@ -22,12 +22,12 @@ public sealed record PatientDataOutcome(
 /// satisfied (and the rest of paged keys) from the request's <c>fhirServer</c> when the policy allows it, then maps the
 /// FHIR data to domain facts. Required keys still missing → the issues for a 412.
 /// </summary>
-public sealed class PatientDataStep(CdsRuntime runtime, IFhirServerPolicy policy, IEhrDataFetcher fetcher)
+public sealed class PatientDataStep(CdsRuntime runtime, IFhirServerPolicy policy, IEhrDataFetcher fetcher, TimeProvider time)
 {
     public async Task<PatientDataOutcome> ReadAsync(HookRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var snapshot = runtime.PatientData.ReadPrefetch(request.Prefetch, request.Context.PatientId);
+        var snapshot = runtime.PatientData.ReadPrefetch(request.Prefetch, request.Context.PatientId, time.GetUtcNow());
         string? whyNotFetched = null;
         if (NeedsFetching(snapshot))
         {

@@ -22,7 +22,7 @@ public static class WarmUp
             prefetch[p.Name] = p.Value;
         }
 
-        var data = runtime.PatientData.Read(prefetch, FhirWarmUp.PatientId);
+        var data = runtime.PatientData.Read(prefetch, FhirWarmUp.PatientId, now);
         if (data.Facts is null)
         {
             throw new InvalidOperationException("warm-up prefetch was not accepted");

@@ -55,7 +55,11 @@ public static class PrefetchReader
     /// <param name="catalog">When given, searchset entries whose <c>code.coding</c> matches no concept set are judged
     /// (type, patient, OperationOutcome) but not materialised: the rules could not use them, and most of a patient's
     /// observations are irrelevant (latest-wins needs a handful).</param>
-    public static PrefetchResult Read(PrefetchTemplate template, JsonElement? value, string patientId, CodeCatalog? catalog = null)
+    /// <param name="labsBefore">With <paramref name="catalog"/>: an Observation whose codes match only laboratory concept
+    /// sets and whose time (effectiveDateTime, effectivePeriod.end, issued) is before this instant is judged but not
+    /// materialised — no rule window reaches that far back (latest wins). PSA is exempt (shown at any date). An entry
+    /// with no readable time is kept.</param>
+    public static PrefetchResult Read(PrefetchTemplate template, JsonElement? value, string patientId, CodeCatalog? catalog = null, DateTimeOffset? labsBefore = null)
     {
         ArgumentNullException.ThrowIfNull(template);
         ArgumentException.ThrowIfNullOrWhiteSpace(patientId);
@@ -88,7 +92,7 @@ public static class PrefetchReader
 
         return template.Kind == PrefetchKind.Read
             ? ReadInstance(template, element, type, patientId)
-            : ReadSearchset(template, element, type, patientId, catalog);
+            : ReadSearchset(template, element, type, patientId, catalog, labsBefore);
     }
 
     private static PrefetchResult ReadInstance(PrefetchTemplate template, JsonElement element, string type, string patientId)
@@ -118,7 +122,7 @@ public static class PrefetchReader
             : PrefetchResult.Satisfied(template, [resource]);
     }
 
-    private static PrefetchResult ReadSearchset(PrefetchTemplate template, JsonElement bundle, string type, string patientId, CodeCatalog? catalog)
+    private static PrefetchResult ReadSearchset(PrefetchTemplate template, JsonElement bundle, string type, string patientId, CodeCatalog? catalog, DateTimeOffset? labsBefore)
     {
         if (type != "Bundle")
         {
@@ -180,7 +184,7 @@ public static class PrefetchReader
                 return PrefetchResult.NotSatisfied(template, ReasonOtherPatient);
             }
 
-            if (catalog is null || HasKnownCoding(resource, catalog))
+            if (catalog is null || IsUseful(resource, entryType, catalog, labsBefore))
             {
                 matches.Add(resource);
             }
@@ -219,6 +223,87 @@ public static class PrefetchReader
         {
             return null;
         }
+    }
+
+    private static bool IsUseful(JsonElement resource, string type, CodeCatalog catalog, DateTimeOffset? labsBefore)
+    {
+        var (known, labOnly) = Classify(resource, catalog);
+        if (!known)
+        {
+            return false;
+        }
+
+        return !(labOnly && labsBefore is { } cutoff && type == "Observation"
+                 && ObservationTime(resource) is { } time && time < cutoff);
+    }
+
+    /// <summary>
+    /// Whether any <c>code.coding</c> (system, code) belongs to a concept set (text and display never count), and whether
+    /// every match is a laboratory concept other than PSA.
+    /// </summary>
+    private static (bool Known, bool LabOnly) Classify(JsonElement resource, CodeCatalog catalog)
+    {
+        if (!resource.TryGetProperty("code", out var code)
+            || code.ValueKind != JsonValueKind.Object
+            || !code.TryGetProperty("coding", out var codings)
+            || codings.ValueKind != JsonValueKind.Array)
+        {
+            return (false, false);
+        }
+
+        var known = false;
+        var labOnly = true;
+        foreach (var coding in codings.EnumerateArray())
+        {
+            if (coding.ValueKind == JsonValueKind.Object
+                && coding.TryGetProperty("system", out var system) && system.ValueKind == JsonValueKind.String
+                && coding.TryGetProperty("code", out var value) && value.ValueKind == JsonValueKind.String)
+            {
+                foreach (var id in catalog.Match(system.GetString(), value.GetString()))
+                {
+                    known = true;
+                    labOnly &= id.StartsWith("lab-", StringComparison.Ordinal) && id != Concepts.LabPsa;
+                }
+            }
+        }
+
+        return (known, known && labOnly);
+    }
+
+    /// <summary>effectiveDateTime, else effectivePeriod.end, else issued; partial dates at the start of their period.</summary>
+    private static DateTimeOffset? ObservationTime(JsonElement resource)
+    {
+        if (resource.TryGetProperty("effectiveDateTime", out var dt))
+        {
+            return ParseFhirTime(dt);
+        }
+
+        if (resource.TryGetProperty("effectivePeriod", out var period) && period.ValueKind == JsonValueKind.Object
+            && period.TryGetProperty("end", out var end))
+        {
+            return ParseFhirTime(end);
+        }
+
+        return resource.TryGetProperty("issued", out var issued) ? ParseFhirTime(issued) : null;
+    }
+
+    private static DateTimeOffset? ParseFhirTime(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        var text = value.GetString()!;
+        if (text.Length > 10)
+        {
+            return DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal, out var full) ? full : null;
+        }
+
+        string[] formats = ["yyyy-MM-dd", "yyyy-MM", "yyyy"];
+        return DateTimeOffset.TryParseExact(text, formats, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal, out var partial) ? partial : null;
     }
 
     /// <summary>True when any <c>code.coding</c> (system, code) belongs to a concept set; text and display never count.</summary>

@@ -372,4 +372,44 @@ public sealed class PrefetchReaderTests
 
         Assert.Equal(PrefetchState.NoData, result.State);
     }
+    [Theory]
+    // entry time, expected to be materialised (cut-off 2026-10-23T12:00Z)
+    [InlineData("\"effectiveDateTime\":\"2026-10-23T12:00:00Z\"", true)]   // at the cut-off
+    [InlineData("\"effectiveDateTime\":\"2026-10-23T11:59:00Z\"", false)]  // just before
+    [InlineData("\"effectiveDateTime\":\"2021-03-01\"", false)]            // partial date, long ago
+    [InlineData("\"effectivePeriod\":{\"end\":\"2020-01-01T00:00:00Z\"}", false)]
+    [InlineData("\"issued\":\"2026-11-28T08:00:00+01:00\"", true)]
+    [InlineData("\"effectiveDateTime\":\"not a date\"", true)]             // unreadable time: kept
+    [InlineData("\"valueString\":\"n/a\"", true)]                           // no time at all: kept
+    public void Read_LabHorizon_OldLabResultsAreNotMaterialised(string timeJson, bool kept)
+    {
+        var cutoff = new DateTimeOffset(2026, 10, 23, 12, 0, 0, TimeSpan.Zero);
+        var lab = Observation("o1", Coding(Loinc, "17861-6"), "," + timeJson);
+
+        var result = PrefetchReader.Read(LabSearch, Json(Bundle(lab)), PatientId, Catalog, cutoff);
+
+        Assert.Equal(kept ? 1 : 0, result.Resources.Count);
+    }
+
+    [Theory]
+    [InlineData("2857-1")]    // PSA is shown at any date
+    public void Read_LabHorizon_PsaIsExempt(string loinc)
+    {
+        var old = Observation("o1", Coding(Loinc, loinc), ",\"effectiveDateTime\":\"2019-01-01T00:00:00Z\"");
+
+        var result = PrefetchReader.Read(LabSearch, Json(Bundle(old)), PatientId, Catalog, new DateTimeOffset(2026, 10, 23, 0, 0, 0, TimeSpan.Zero));
+
+        Assert.Single(result.Resources);
+    }
+
+    [Fact]
+    public void Read_LabHorizon_OldSymptomObservationIsKept()
+    {
+        // Only laboratory results are cut by time here; symptom windows are applied by the rules.
+        var symptom = Observation("o1", Coding(Snomed, "161891005"), ",\"effectiveDateTime\":\"2019-01-01T00:00:00Z\"");
+
+        var result = PrefetchReader.Read(LabSearch, Json(Bundle(symptom)), PatientId, Catalog, new DateTimeOffset(2026, 10, 23, 0, 0, 0, TimeSpan.Zero));
+
+        Assert.Single(result.Resources);
+    }
 }
