@@ -53,6 +53,15 @@ app.MapPost("/cds-services/{id}", async (HttpContext http) =>
     {
         return Results.StatusCode(StatusCodes.Status400BadRequest);
     }
+    catch (BadHttpRequestException)
+    {
+        // The client hung up mid-body (wrk does at the end of each run): nobody is left to answer.
+        return Results.StatusCode(StatusCodes.Status400BadRequest);
+    }
+    catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+    {
+        return Results.StatusCode(499);
+    }
     finally
     {
         ArrayPool<byte>.Shared.Return(buffer);
