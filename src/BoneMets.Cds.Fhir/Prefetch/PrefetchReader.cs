@@ -306,31 +306,6 @@ public static class PrefetchReader
             System.Globalization.DateTimeStyles.AssumeUniversal, out var partial) ? partial : null;
     }
 
-    /// <summary>True when any <c>code.coding</c> (system, code) belongs to a concept set; text and display never count.</summary>
-    private static bool HasKnownCoding(JsonElement resource, CodeCatalog catalog)
-    {
-        if (!resource.TryGetProperty("code", out var code)
-            || code.ValueKind != JsonValueKind.Object
-            || !code.TryGetProperty("coding", out var codings)
-            || codings.ValueKind != JsonValueKind.Array)
-        {
-            return false;
-        }
-
-        foreach (var coding in codings.EnumerateArray())
-        {
-            if (coding.ValueKind == JsonValueKind.Object
-                && coding.TryGetProperty("system", out var system) && system.ValueKind == JsonValueKind.String
-                && coding.TryGetProperty("code", out var value) && value.ValueKind == JsonValueKind.String
-                && catalog.Match(system.GetString(), value.GetString()).Count > 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     private static string? ResourceTypeOf(JsonElement resource) =>
         resource.TryGetProperty("resourceType", out var type) && type.ValueKind == JsonValueKind.String
             ? type.GetString()
