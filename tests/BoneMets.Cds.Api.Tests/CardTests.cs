@@ -30,7 +30,8 @@ public sealed class CardTests(CdsApiFactory factory) : IClassFixture<CdsApiFacto
         Assert.Contains("13.36 mg/dL", card.GetProperty("summary").GetString(), StringComparison.Ordinal);
         Assert.Contains("grade 3", card.GetProperty("summary").GetString(), StringComparison.Ordinal);
         var detail = card.GetProperty("detail").GetString()!;
-        Assert.Contains("12.4 + 0.8 × (4 − 2.8) = **13.36 mg/dL**", detail, StringComparison.Ordinal);
+        Assert.Contains("12.4 + 0.8 × (4 − 2.8) = **13.36 mg/dL** (3.33 mmol/L)", detail, StringComparison.Ordinal);
+        Assert.Contains("**12.4 mg/dL** (3.09 mmol/L)", detail, StringComparison.Ordinal); // both units for calcium
         Assert.Contains("17861-6", detail, StringComparison.Ordinal);
         Assert.Contains(Anchor.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), detail, StringComparison.Ordinal);
         Assert.Contains("254837009", detail, StringComparison.Ordinal);

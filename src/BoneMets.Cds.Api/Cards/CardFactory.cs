@@ -7,6 +7,7 @@ using BoneMets.Cds.Domain.Definitions;
 using BoneMets.Cds.Domain.Facts;
 using BoneMets.Cds.Domain.Rules;
 using BoneMets.Cds.Domain.Terminology;
+using BoneMets.Cds.Domain.Units;
 
 namespace BoneMets.Cds.Api.Cards;
 
@@ -22,6 +23,8 @@ public delegate JsonNode DraftOrderBuilder(SuggestedOrder order, string patientI
 public sealed class CardFactory(Thresholds thresholds, DraftOrderBuilder draftOrders, string definitionsVersion)
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    private readonly UnitConverter _units = new(thresholds.CalciumMolarMass);
 
     /// <param name="r">The rule's conclusion.</param>
     /// <param name="serviceId">Service id (enters the card uuid).</param>
@@ -238,15 +241,18 @@ public sealed class CardFactory(Thresholds thresholds, DraftOrderBuilder draftOr
     private string PayneArithmetic(LabResult ca, LabResult alb, decimal corrected, LabUnit unit)
     {
         var albText = $"{Num(alb.Value)} {Unit(alb.Unit)}";
-        var caValue = ca.Unit == LabUnit.MeqPerL ? ca.Value / 2m : ca.Value;
+        // mEq/L results are corrected and graded in mmol/L (the domain's rule); show the value that entered the formula.
+        var caValue = _units.TryConvertCalcium(ca.Value, ca.Unit, unit, out var converted) ? converted : ca.Value;
+        var other = unit == LabUnit.MgPerDl ? LabUnit.MmolPerL : LabUnit.MgPerDl;
+        var otherText = _units.TryConvertCalcium(corrected, unit, other, out var c2) ? $" ({Num(c2)} {Unit(other)})" : string.Empty;
         if (unit == LabUnit.MgPerDl)
         {
-            var albGdl = alb.Unit == LabUnit.GPerL ? alb.Value / 10m : alb.Value;
-            return $"{Num(caValue)} + {Num(thresholds.Payne.MgDlPerGPerDl)} × ({Num(thresholds.Payne.ReferenceAlbuminGPerDl)} − {Num(albGdl)}) = **{Num(corrected)} mg/dL** ({Num(corrected * 10m / thresholds.CalciumMolarMass)} mmol/L), albumin {albText}.";
+            var albGdl = UnitConverter.TryConvertAlbumin(alb.Value, alb.Unit, LabUnit.GPerDl, out var a) ? a : alb.Value;
+            return $"{Num(caValue)} + {Num(thresholds.Payne.MgDlPerGPerDl)} × ({Num(thresholds.Payne.ReferenceAlbuminGPerDl)} − {Num(albGdl)}) = **{Num(corrected)} mg/dL**{otherText}, albumin {albText}.";
         }
 
-        var albGl = alb.Unit == LabUnit.GPerDl ? alb.Value * 10m : alb.Value;
-        return $"{Num(caValue)} + {Num(thresholds.Payne.MmolLPerGPerL)} × ({Num(thresholds.Payne.ReferenceAlbuminGPerL)} − {Num(albGl)}) = **{Num(corrected)} mmol/L** ({Num(corrected * thresholds.CalciumMolarMass / 10m)} mg/dL), albumin {albText}.";
+        var albGl = UnitConverter.TryConvertAlbumin(alb.Value, alb.Unit, LabUnit.GPerL, out var b) ? b : alb.Value;
+        return $"{Num(caValue)} + {Num(thresholds.Payne.MmolLPerGPerL)} × ({Num(thresholds.Payne.ReferenceAlbuminGPerL)} − {Num(albGl)}) = **{Num(corrected)} mmol/L**{otherText}, albumin {albText}.";
     }
 
     private static void AppendBoneMets(StringBuilder sb, Recommendation r)
@@ -297,9 +303,12 @@ public sealed class CardFactory(Thresholds thresholds, DraftOrderBuilder draftOr
             if (e.Unit is { } u)
             {
                 sb.Append(' ').Append(Unit(u));
-                if (IsCalcium(e) && u is LabUnit.MgPerDl or LabUnit.MmolPerL)
+                var other = u == LabUnit.MgPerDl ? LabUnit.MmolPerL : LabUnit.MgPerDl;
+                if (e.Analyte is Concepts.LabCalciumTotal or Concepts.LabCalciumCorrected
+                    && u is LabUnit.MgPerDl or LabUnit.MmolPerL
+                    && _units.TryConvertCalcium(v, u, other, out var shown))
                 {
-                    sb.Append("** (").Append(u == LabUnit.MgPerDl ? Num(v * 10m / thresholds.CalciumMolarMass) + " mmol/L" : Num(v * thresholds.CalciumMolarMass / 10m) + " mg/dL").Append(')');
+                    sb.Append("** (").Append(Num(shown)).Append(' ').Append(Unit(other)).Append(')');
                 }
                 else
                 {
@@ -341,10 +350,6 @@ public sealed class CardFactory(Thresholds thresholds, DraftOrderBuilder draftOr
 
         return sb.ToString();
     }
-
-    private static bool IsCalcium(Evidence e) =>
-        e.Kind == EvidenceKind.Lab && e.Role.Contains("calcium", StringComparison.OrdinalIgnoreCase)
-        && !e.Role.Contains("ionized", StringComparison.OrdinalIgnoreCase);
 
     private static string PartialName(string key) => key switch
     {

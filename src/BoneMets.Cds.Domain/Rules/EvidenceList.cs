@@ -44,7 +44,7 @@ internal sealed class EvidenceList
             qualifier = qualifier is null ? bound : bound + ", " + qualifier;
         }
 
-        Add(new Evidence(EvidenceKind.Lab, role, lab.Id, lab.Code, lab.Time, lab.Value, lab.Unit, qualifier));
+        Add(new Evidence(EvidenceKind.Lab, role, lab.Id, lab.Code, lab.Time, lab.Value, lab.Unit, qualifier, lab.Analyte));
     }
 
     /// <summary>

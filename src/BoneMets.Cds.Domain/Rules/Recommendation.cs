@@ -50,7 +50,7 @@ public enum EvidenceKind
 /// <summary>
 /// One piece of evidence shown in a card: which resource, which coding matched, its date, and for labs the value.
 /// <see cref="Role"/> is our own wording (e.g. "Cancer (breast)", "Neurological red flag"); <see cref="Code"/>.Display
-/// is EHR text and must be escaped before it reaches Markdown.
+/// is EHR text and must be escaped before it reaches Markdown. <see cref="Analyte"/> is the lab concept id of a lab item.
 /// </summary>
 public sealed record Evidence(
     EvidenceKind Kind,
@@ -60,7 +60,8 @@ public sealed record Evidence(
     DateTimeOffset? Date,
     decimal? Value = null,
     LabUnit? Unit = null,
-    string? Qualifier = null);
+    string? Qualifier = null,
+    string? Analyte = null);
 
 /// <summary>An orderable suggestion: a draft ServiceRequest to create (LOINC imaging or SNOMED referral).</summary>
 public sealed record SuggestedOrder(
