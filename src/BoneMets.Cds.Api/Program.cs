@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddBoneMetsCds();
+builder.AddCdsSecurity();
 
 var app = builder.Build();
 
@@ -21,6 +22,7 @@ catch (BoneMets.Cds.Domain.Definitions.DefinitionException ex)
     throw;
 }
 
+app.ValidateCdsSecurity();
 StartupLog.Loaded(app.Logger, runtime.Service.Id, runtime.Catalog.Sets.Count, runtime.DefinitionsVersion);
 var warmUpCards = WarmUp.Run(runtime, app.Services.GetRequiredService<TimeProvider>().GetUtcNow());
 StartupLog.WarmedUp(app.Logger, warmUpCards);
@@ -31,6 +33,7 @@ if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CdsOpt
 
 app.UseHookMetrics(runtime.Service.Id);
 app.UseCdsErrorHandling();
+app.UseCdsSecurity();
 app.MapOpenApi();
 app.MapCdsServices();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

@@ -23,9 +23,9 @@ public sealed class ErrorAndLoggingTests
     {
         var logs = new CapturingLoggerProvider();
         var clock = new BrokenClock();
-        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        using var root = new CdsApiFactory(new Dictionary<string, string?>(), environment);
+        using var factory = root.WithWebHostBuilder(b =>
         {
-            b.UseEnvironment(environment);
             b.ConfigureLogging(l => l.AddProvider(logs));
             b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock));
         });

@@ -110,7 +110,7 @@ public static partial class CdsServicesEndpoints
                 PatientDataOutcome data;
                 try
                 {
-                    data = await patientData.ReadAsync(request, cancellationToken);
+                    data = await patientData.ReadAsync(request, http.Features.Get<Security.TrustedClient>(), cancellationToken);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {

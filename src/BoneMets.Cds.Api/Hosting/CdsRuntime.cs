@@ -70,13 +70,20 @@ public sealed class CdsRuntime
         return (calcium > alp ? calcium : alp) + TimeSpan.FromDays(1);
     }
 
+    /// <summary>The definitions directory: <c>Cds:DefinitionsDirectory</c>, else <c>cds-services</c> beside the binary.</summary>
+    public static string DefinitionsDirectoryOf(CdsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.DefinitionsDirectory is { Length: > 0 } d
+            ? Path.GetFullPath(d)
+            : Path.Combine(AppContext.BaseDirectory, "cds-services");
+    }
+
     /// <summary>Loads and validates the definitions; throws <see cref="DefinitionException"/> naming the file and fault.</summary>
     public static CdsRuntime Load(CdsOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var dir = options.DefinitionsDirectory is { Length: > 0 } d
-            ? Path.GetFullPath(d)
-            : Path.Combine(AppContext.BaseDirectory, "cds-services");
+        var dir = DefinitionsDirectoryOf(options);
         if (!Directory.Exists(dir))
         {
             throw new DefinitionException(dir, "definitions directory not found (set Cds:DefinitionsDirectory)");

@@ -22,9 +22,17 @@ public sealed record PatientDataOutcome(
 /// satisfied (and the rest of paged keys) from the request's <c>fhirServer</c> when the policy allows it, then maps the
 /// FHIR data to domain facts. Required keys still missing → the issues for a 412.
 /// </summary>
-public sealed class PatientDataStep(CdsRuntime runtime, IFhirServerPolicy policy, IEhrDataFetcher fetcher, TimeProvider time)
+public sealed class PatientDataStep(
+    CdsRuntime runtime,
+    IFhirServerPolicy policy,
+    IEhrDataFetcher fetcher,
+    TimeProvider time,
+    Security.ClientFhirAllowList clientServers)
 {
-    public async Task<PatientDataOutcome> ReadAsync(HookRequest request, CancellationToken cancellationToken)
+    /// <param name="request">The parsed hook request.</param>
+    /// <param name="client">The verified caller's client (its own FHIR bases are allowed for it alone), or null.</param>
+    /// <param name="cancellationToken">The hook call's token.</param>
+    public async Task<PatientDataOutcome> ReadAsync(HookRequest request, Security.TrustedClient? client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var snapshot = runtime.PatientData.ReadPrefetch(request.Prefetch, request.Context.PatientId, time.GetUtcNow());
@@ -32,6 +40,11 @@ public sealed class PatientDataStep(CdsRuntime runtime, IFhirServerPolicy policy
         if (NeedsFetching(snapshot))
         {
             var decision = policy.Decide(request.FhirServer, request.FhirAuthorization is not null);
+            if (decision.MayFetch && !clientServers.Allows(request.FhirServer!, client))
+            {
+                decision = new ServerDecision(ServerAccess.NotAllowed, null, NotListedForCaller);
+            }
+
             if (decision.MayFetch)
             {
                 snapshot = await fetcher.FillAsync(snapshot, decision.Base!, request.FhirAuthorization?.AccessToken, cancellationToken)
@@ -75,6 +88,8 @@ public sealed class PatientDataStep(CdsRuntime runtime, IFhirServerPolicy policy
 
         return new PatientDataOutcome(null, issues, result.PartialKeys, []);
     }
+
+    private const string NotListedForCaller = "fhirServer is not an allow-listed FHIR server for this client";
 
     private static bool NeedsFetching(PrefetchSnapshot snapshot)
     {

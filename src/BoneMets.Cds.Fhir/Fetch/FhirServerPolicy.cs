@@ -112,6 +112,32 @@ public sealed class FhirServerPolicy : IFhirServerPolicy
     }
 
     /// <summary>
+    /// The canonical comparison key of a FHIR base (scheme and host lower-case, port explicit, no trailing slash), or
+    /// null when the text cannot be a FHIR base. Lets the host compare a request's <c>fhirServer</c> with a per-client
+    /// allow-list by the same rules as this policy.
+    /// </summary>
+    public static string? BaseKey(string? text) =>
+        FhirBaseUrl.TryCreate(text, out var url, out _) ? url!.Key : null;
+
+    /// <summary>Link-local and cloud-metadata hosts: never contacted, whatever the configuration says.</summary>
+    public static bool IsNeverContacted(Uri uri)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        return FhirBaseUrl.IsForbiddenHost(uri);
+    }
+
+    /// <summary>
+    /// A <see cref="System.Net.Http.SocketsHttpHandler.ConnectCallback"/> that refuses link-local and cloud-metadata
+    /// addresses at connect time (after DNS), for any client that fetches from configured URLs.
+    /// </summary>
+    public static ValueTask<Stream> GuardedConnectAsync(System.Net.Http.SocketsHttpConnectionContext context, CancellationToken cancellationToken) =>
+        GuardedConnect.ConnectAsync(context, cancellationToken);
+
+    /// <inheritdoc cref="BaseKey(string?)"/>
+    public static string? BaseKey(Uri? uri) =>
+        FhirBaseUrl.TryCreate(uri, out var url, out _) ? url!.Key : null;
+
+    /// <summary>
     /// The allow-listed base that <paramref name="url"/> lies on (the longest match), or null. Used to keep one circuit
     /// breaker per FHIR base and to check <c>next</c> links.
     /// </summary>

@@ -17,6 +17,8 @@ public enum OutcomeKind
     Incomplete,
     Exception,
     TooCostly,
+    Throttled,
+    Transient,
 }
 
 /// <summary>One problem: what kind, a human-readable message (never patient data or tokens), and where (a JSON path).</summary>
@@ -67,6 +69,8 @@ public static class OperationOutcomes
         OutcomeKind.NotSupported => OperationOutcome.IssueType.NotSupported,
         OutcomeKind.Incomplete => OperationOutcome.IssueType.Incomplete,
         OutcomeKind.TooCostly => OperationOutcome.IssueType.TooCostly,
+        OutcomeKind.Throttled => OperationOutcome.IssueType.Throttled,
+        OutcomeKind.Transient => OperationOutcome.IssueType.Transient,
         _ => OperationOutcome.IssueType.Exception,
     };
 }
