@@ -64,10 +64,12 @@ internal sealed record StoredCard(IssuedCard Card, DateTime IssuedAtUtc)
 }
 
 /// <summary>
-/// A feedback item as stored, with its identity <see cref="Key"/>: lower-case hex SHA-256 over a length-prefixed
-/// encoding of (service id, card uuid, outcome, outcome timestamp as UTC ticks truncated to microseconds, accepted
-/// suggestion ids sorted ordinally without repeats, reason system, reason code, has-user-comment). The received time is
-/// not part of the identity. Changing this encoding would make already-stored items look new: it is pinned by a test.
+/// A feedback item as stored, with its identity <see cref="Key"/>: lower-case hex SHA-256 of
+/// <c>"bonemets.cds.feedback-item.v1" ‖ str(service id) ‖ str(card uuid) ‖ str(outcome) ‖ int64be(outcome timestamp as
+/// UTC ticks truncated to microseconds) ‖ int64be(n) ‖ str(suggestion)×n ‖ str(reason system) ‖ str(reason code) ‖
+/// byte(has user comment)</c>, where str(x) = 0x01 ‖ int32be(UTF-8 length) ‖ UTF-8 and str(null) = 0x00, and the accepted
+/// suggestion ids are sorted ordinally without repeats. The received time is not part of the identity. Changing this
+/// encoding would make already-stored items look new: it is pinned by a test.
 /// </summary>
 internal sealed record StoredFeedback(
     string Key,
