@@ -201,6 +201,23 @@ public static partial class CdsSecurityExtensions
             faults.Add("Cds:RateLimit: PermitLimit and Window must be positive.");
         }
 
+        // Checked here, not at the first JWKS fetch: a bad value there is an unhandled exception (500) on every call.
+        var auth = app.Services.GetRequiredService<IOptions<CdsAuthOptions>>().Value;
+        if (auth.JwksTimeout < TimeSpan.FromMilliseconds(20) || auth.JwksTimeout > TimeSpan.FromMinutes(1))
+        {
+            faults.Add("Cds:Auth:JwksTimeout must be between 20 ms and 1 minute.");
+        }
+
+        if (auth.JwksMaxBytes is <= 0 or > int.MaxValue)
+        {
+            faults.Add("Cds:Auth:JwksMaxBytes must be positive.");
+        }
+
+        if (auth.JwksCacheTtl <= TimeSpan.Zero || auth.JwksRefreshMinInterval < TimeSpan.Zero)
+        {
+            faults.Add("Cds:Auth: JwksCacheTtl must be positive and JwksRefreshMinInterval not negative.");
+        }
+
         if (faults.Count > 0)
         {
             foreach (var fault in faults)

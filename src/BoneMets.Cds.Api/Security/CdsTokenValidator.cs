@@ -23,6 +23,7 @@ public enum TokenFault
     LifetimeTooLong,
     Tenant,
     Replay,
+    NotYetValid,
 }
 
 /// <summary>Outcome of checking a token: the caller and client, or the fault (with issuer and jti for the log, if read).</summary>
@@ -42,7 +43,7 @@ public sealed record TokenCheck(CdsCaller? Caller, TrustedClient? Client, TokenF
 /// key is found by <c>kid</c> (one rate-limited refresh on an unknown <c>kid</c>);</item>
 /// <item>the signature verifies with that key;</item>
 /// <item><c>aud</c> (string or array) contains this endpoint's public URL;</item>
-/// <item><c>exp</c> is in the future and <c>iat</c> not in the future (± the client's skew), <c>exp − iat</c> within the
+/// <item><c>exp</c> is in the future and <c>iat</c> (and <c>nbf</c>, if sent) not in the future (± the client's skew), <c>exp − iat</c> within the
 /// client's maximum lifetime;</item>
 /// <item><c>tenant</c> is allowed when the client lists tenants;</item>
 /// <item><c>jti</c> was not seen before (then it is recorded until <c>exp</c> + skew).</item>
@@ -194,6 +195,13 @@ public sealed class CdsTokenValidator(
         if (iat - skew > now)
         {
             return Fail(TokenFault.IssuedInFuture, issuer, tokenId);
+        }
+
+        // nbf is not a CDS Hooks claim, but one that is sent binds (RFC 7519 §4.1.5); the library skips it here.
+        if (jwt.TryGetPayloadValue<object>(JwtRegisteredClaimNames.Nbf, out _)
+            && (!TryNumber(jwt, JwtRegisteredClaimNames.Nbf, out var nbf) || nbf - skew > now))
+        {
+            return Fail(TokenFault.NotYetValid, issuer, tokenId);
         }
 
         if (exp <= iat || exp - iat > client.MaxTokenLifetime.TotalSeconds)

@@ -42,7 +42,10 @@ internal static class ReplayKeys
 {
     public static string For(string issuer, string tokenId)
     {
-        var bytes = Encoding.UTF8.GetBytes(issuer + "\n" + tokenId);
+        // The issuer is length-prefixed so that no other (issuer, jti) pair hashes the same input
+        // (without it, ("a", "b\nc") and ("a\nb", "c") would share a key).
+        var bytes = Encoding.UTF8.GetBytes(
+            issuer.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + issuer + "\n" + tokenId);
         return Convert.ToHexStringLower(SHA256.HashData(bytes));
     }
 }

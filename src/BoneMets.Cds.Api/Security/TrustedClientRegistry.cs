@@ -81,6 +81,7 @@ public sealed class TrustedClientRegistry
     {
         _byIssuer = byIssuer;
         Faults = faults;
+        AnyAlgorithm = byIssuer.Values.SelectMany(c => c.Algorithms).ToFrozenSet(StringComparer.Ordinal);
     }
 
     /// <summary>Configuration faults (no secrets, no key material); empty when the registry is usable.</summary>
@@ -89,7 +90,7 @@ public sealed class TrustedClientRegistry
     public IReadOnlyCollection<TrustedClient> Clients => _byIssuer.Values;
 
     /// <summary>All algorithms any client accepts (a token with another <c>alg</c> is refused before its issuer is looked at).</summary>
-    public FrozenSet<string> AnyAlgorithm => _byIssuer.Values.SelectMany(c => c.Algorithms).ToFrozenSet(StringComparer.Ordinal);
+    public FrozenSet<string> AnyAlgorithm { get; }
 
     public TrustedClient? Find(string? issuer) =>
         issuer is not null && _byIssuer.TryGetValue(issuer, out var client) ? client : null;
@@ -121,7 +122,7 @@ public sealed class TrustedClientRegistry
                 continue;
             }
 
-            if (string.Equals(client.Issuer, SandboxIssuer, StringComparison.OrdinalIgnoreCase) && !isDevelopment)
+            if (!isDevelopment && IsSandboxLike(client))
             {
                 faults.Add($"Cds:Clients:{i}: the CDS Hooks sandbox issuer is trusted only in Development (its private key is public).");
                 continue;
@@ -157,6 +158,17 @@ public sealed class TrustedClientRegistry
 
         return new TrustedClientRegistry(clients.ToFrozenDictionary(StringComparer.Ordinal), faults);
     }
+
+    /// <summary>
+    /// The sandbox under any spelling: an issuer or JWK Set URL on the sandbox's host (e.g. a trailing slash on the
+    /// issuer would otherwise slip past an exact comparison, while anyone can mint tokens for it with the public key).
+    /// </summary>
+    private static bool IsSandboxLike(TrustedClient client) =>
+        IsSandboxHost(client.Issuer) || (client.JwksUrl is { } url && IsSandboxHost(url.OriginalString));
+
+    private static bool IsSandboxHost(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri)
+        && string.Equals(uri.Host, new Uri(SandboxIssuer).Host, StringComparison.OrdinalIgnoreCase);
 
     private static TrustedClient? BuildOne(
         TrustedClientOptions o, string where, bool isDevelopment, string contentRoot, List<string> faults, bool isSandbox)

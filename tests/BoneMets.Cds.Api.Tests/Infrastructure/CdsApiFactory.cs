@@ -28,6 +28,7 @@ public sealed class CdsApiFactory : WebApplicationFactory<Program>
     private readonly string _environment;
     private readonly bool _signRequests;
     private readonly IPAddress? _remoteAddress;
+    private readonly bool _trustTestEhr;
 
     public CdsApiFactory()
         : this(new Dictionary<string, string?>())
@@ -38,16 +39,20 @@ public sealed class CdsApiFactory : WebApplicationFactory<Program>
     /// <param name="environment">Host environment.</param>
     /// <param name="signRequests">Give unsigned <c>/cds-services</c> requests a valid test-EHR token.</param>
     /// <param name="remoteAddress">The client address the host sees (the in-memory server has none by default).</param>
+    /// <param name="trustTestEhr">Add <see cref="TestEhrSettings"/> (the test EHR at <c>Cds:Clients:0</c> and
+    /// <c>Cds:PublicBaseUrl</c>); false leaves both to <paramref name="settings"/> (start-up refusal tests).</param>
     internal CdsApiFactory(
         IReadOnlyDictionary<string, string?> settings,
         string environment = "Testing",
         bool signRequests = true,
-        IPAddress? remoteAddress = null)
+        IPAddress? remoteAddress = null,
+        bool trustTestEhr = true)
     {
         _settings = settings;
         _environment = environment;
         _signRequests = signRequests;
         _remoteAddress = remoteAddress;
+        _trustTestEhr = trustTestEhr;
     }
 
     public FakeTimeProvider Clock { get; } = new(Anchor);
@@ -63,7 +68,7 @@ public sealed class CdsApiFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(_environment);
-        foreach (var (key, value) in TestEhrSettings)
+        foreach (var (key, value) in _trustTestEhr ? TestEhrSettings : new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
         }
