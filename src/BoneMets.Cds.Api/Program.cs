@@ -1,10 +1,12 @@
 using BoneMets.Cds.Api.Endpoints;
 using BoneMets.Cds.Api.Errors;
+using BoneMets.Cds.Api.Feedback;
 using BoneMets.Cds.Api.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddBoneMetsCds();
+builder.AddCdsFeedback();
 
 var app = builder.Build();
 
@@ -33,6 +35,7 @@ app.UseHookMetrics(runtime.Service.Id);
 app.UseCdsErrorHandling();
 app.MapOpenApi();
 app.MapCdsServices();
+app.MapCdsFeedback();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
 
