@@ -11,7 +11,8 @@ namespace BoneMets.Cds.Api.Tests.Infrastructure;
 
 /// <summary>
 /// The real host in memory, evaluated at the sample anchor (2026-11-29T12:00Z) with a fake clock, environment "Testing".
-/// Extra configuration can be passed for a test's own host.
+/// Extra configuration can be passed for a test's own host. Unless a test names one, each factory stores feedback and
+/// the issued-card log in its own temporary data directory, deleted on disposal.
 /// <para>
 /// Security is on, as in production: the host trusts the test EHR (<see cref="TestEhr"/>: ES384, key set from a file)
 /// with public base URL <see cref="TestEhr.PublicBaseUrl"/>. Unless <c>signRequests</c> is false, a request to
@@ -24,10 +25,14 @@ public sealed class CdsApiFactory : WebApplicationFactory<Program>
 {
     public static readonly DateTimeOffset Anchor = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
 
+    private const string DataDirectoryKey = "Cds:Feedback:DataDirectory";
+
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly string _environment;
     private readonly bool _signRequests;
     private readonly IPAddress? _remoteAddress;
+    private readonly bool _trustTestEhr;
+    private readonly string? _ownDataDirectory;
 
     public CdsApiFactory()
         : this(new Dictionary<string, string?>())
@@ -38,16 +43,26 @@ public sealed class CdsApiFactory : WebApplicationFactory<Program>
     /// <param name="environment">Host environment.</param>
     /// <param name="signRequests">Give unsigned <c>/cds-services</c> requests a valid test-EHR token.</param>
     /// <param name="remoteAddress">The client address the host sees (the in-memory server has none by default).</param>
+    /// <param name="trustTestEhr">Add <see cref="TestEhrSettings"/> (the test EHR at <c>Cds:Clients:0</c> and
+    /// <c>Cds:PublicBaseUrl</c>); false leaves both to <paramref name="settings"/> (start-up refusal tests).</param>
     internal CdsApiFactory(
         IReadOnlyDictionary<string, string?> settings,
         string environment = "Testing",
         bool signRequests = true,
-        IPAddress? remoteAddress = null)
+        IPAddress? remoteAddress = null,
+        bool trustTestEhr = true)
     {
+        if (!settings.ContainsKey(DataDirectoryKey))
+        {
+            _ownDataDirectory = Path.Combine(Path.GetTempPath(), "bonemets-data-" + Guid.NewGuid().ToString("N"));
+            settings = new Dictionary<string, string?>(settings) { [DataDirectoryKey] = _ownDataDirectory };
+        }
+
         _settings = settings;
         _environment = environment;
         _signRequests = signRequests;
         _remoteAddress = remoteAddress;
+        _trustTestEhr = trustTestEhr;
     }
 
     public FakeTimeProvider Clock { get; } = new(Anchor);
@@ -63,7 +78,7 @@ public sealed class CdsApiFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(_environment);
-        foreach (var (key, value) in TestEhrSettings)
+        foreach (var (key, value) in _trustTestEhr ? TestEhrSettings : new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
         }
@@ -106,5 +121,14 @@ public sealed class CdsApiFactory : WebApplicationFactory<Program>
             });
             next(app);
         };
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_ownDataDirectory is not null && Directory.Exists(_ownDataDirectory))
+        {
+            Directory.Delete(_ownDataDirectory, recursive: true);
+        }
     }
 }
