@@ -115,7 +115,7 @@ public static partial class FeedbackEndpoints
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogStoreFailed(logger, serviceId, items.Count, store.Engine, ex.GetType().Name);
-            return new OutcomeResult(StatusCodes.Status503ServiceUnavailable, OutcomeKind.Exception, "The feedback could not be stored; nothing was kept. Retry later.");
+            return new OutcomeResult(StatusCodes.Status503ServiceUnavailable, OutcomeKind.Transient, "The feedback could not be stored; nothing was kept. Retry later.");
         }
 
         foreach (var item in items)

@@ -93,7 +93,7 @@ public sealed class IssuedCardLogTests : IDisposable
             Assert.Equal("R1", row.GetString(0));
             Assert.StartsWith("defs-", row.GetString(1), StringComparison.Ordinal);
             Assert.Matches("^[0-9a-f]{64}$", row.GetString(2));
-            Assert.True(row.IsDBNull(3)); // unauthenticated test call
+            Assert.Equal(TestEhr.Issuer, row.GetString(3)); // the verified JWT issuer of the (test) EHR that called
         }
 
         Assert.Equal(mscc.Suggestions.Count, host.CountRows("issued_card_suggestions", $"card_uuid = '{mscc.Uuid}'"));
