@@ -251,6 +251,8 @@ start_server() {
   DOTNET_ENVIRONMENT=Development \
   Cds__EvaluationAsOf="$EVALUATION_AS_OF" \
   Logging__LogLevel__Default=Warning \
+  Cds__RateLimit__PermitLimit=1000000000 \
+    env "Logging__LogLevel__BoneMets.Cds.Api.Security=Error" \
     dotnet "$dll" >"$LOGS/$name.log" 2>&1 &
   SERVER_PID=$!
   local deadline=$((started + STARTUP_TIMEOUT_S * 1000000000)) code
