@@ -1,11 +1,13 @@
 using BoneMets.Cds.Api.Endpoints;
 using BoneMets.Cds.Api.Errors;
+using BoneMets.Cds.Api.Feedback;
 using BoneMets.Cds.Api.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddBoneMetsCds();
 builder.AddCdsSecurity();
+builder.AddCdsFeedback();
 
 var app = builder.Build();
 
@@ -36,6 +38,7 @@ app.UseCdsErrorHandling();
 app.UseCdsSecurity();
 app.MapOpenApi();
 app.MapCdsServices();
+app.MapCdsFeedback();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
 

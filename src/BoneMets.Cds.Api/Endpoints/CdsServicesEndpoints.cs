@@ -3,7 +3,9 @@ using System.Diagnostics;
 using System.Text.Json;
 using BoneMets.Cds.Api.Contracts;
 using BoneMets.Cds.Api.Errors;
+using BoneMets.Cds.Api.Feedback;
 using BoneMets.Cds.Api.Hosting;
+using BoneMets.Cds.Api.Security;
 using BoneMets.Cds.Fhir;
 using BoneMets.Cds.Fhir.Outcomes;
 using Microsoft.Extensions.Options;
@@ -47,6 +49,7 @@ public static partial class CdsServicesEndpoints
         HttpContext http,
         CdsRuntime runtime,
         PatientDataStep patientData,
+        IssuedCardLog issuedCards,
         IOptions<CdsOptions> options,
         TimeProvider time,
         ILoggerFactory loggers,
@@ -55,6 +58,7 @@ public static partial class CdsServicesEndpoints
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(patientData);
+        ArgumentNullException.ThrowIfNull(issuedCards);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(loggers);
@@ -138,6 +142,9 @@ public static partial class CdsServicesEndpoints
                 {
                     cards[i] = runtime.Cards.Create(recommendations[i], service.Id, request.Context, data.PartialKeys);
                 }
+
+                // Issued-card log: queued without waiting; written off the request path (Feedback/IssuedCardFlusher).
+                issuedCards.Offer(service.Id, recommendations, cards, request.Context.PatientId, http.GetCdsCaller()?.Issuer, runtime.DefinitionsVersion, now);
 
                 if (logger.IsEnabled(LogLevel.Information))
                 {

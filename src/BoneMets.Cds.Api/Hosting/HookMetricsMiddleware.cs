@@ -5,7 +5,8 @@ namespace BoneMets.Cds.Api.Hosting;
 
 /// <summary>
 /// Records <c>cds.hook.duration</c> for every service call, whatever its status (200, 4xx, 412). The service tag is our
-/// id when the path names it, else "unknown" (the path is client text: no unbounded tag values).
+/// id when the path names it, else "unknown" (the path is client text: no unbounded tag values). Feedback posts are not
+/// hook calls and are left out (they are counted by <c>cds.feedback.items</c>).
 /// </summary>
 public static class HookMetricsMiddleware
 {
@@ -17,7 +18,8 @@ public static class HookMetricsMiddleware
         return app.Use(async (context, next) =>
         {
             var path = context.Request.Path.Value;
-            if (!HttpMethods.IsPost(context.Request.Method) || path is null || !path.StartsWith(Prefix, StringComparison.Ordinal))
+            if (!HttpMethods.IsPost(context.Request.Method) || path is null || !path.StartsWith(Prefix, StringComparison.Ordinal)
+                || path.TrimEnd('/').EndsWith("/feedback", StringComparison.Ordinal))
             {
                 await next(context);
                 return;

@@ -11,7 +11,8 @@ namespace BoneMets.Cds.Api.Tests.Infrastructure;
 
 /// <summary>
 /// The real host in memory, evaluated at the sample anchor (2026-11-29T12:00Z) with a fake clock, environment "Testing".
-/// Extra configuration can be passed for a test's own host.
+/// Extra configuration can be passed for a test's own host. Unless a test names one, each factory stores feedback and
+/// the issued-card log in its own temporary data directory, deleted on disposal.
 /// <para>
 /// Security is on, as in production: the host trusts the test EHR (<see cref="TestEhr"/>: ES384, key set from a file)
 /// with public base URL <see cref="TestEhr.PublicBaseUrl"/>. Unless <c>signRequests</c> is false, a request to
@@ -24,11 +25,14 @@ public sealed class CdsApiFactory : WebApplicationFactory<Program>
 {
     public static readonly DateTimeOffset Anchor = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
 
+    private const string DataDirectoryKey = "Cds:Feedback:DataDirectory";
+
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly string _environment;
     private readonly bool _signRequests;
     private readonly IPAddress? _remoteAddress;
     private readonly bool _trustTestEhr;
+    private readonly string? _ownDataDirectory;
 
     public CdsApiFactory()
         : this(new Dictionary<string, string?>())
@@ -48,6 +52,12 @@ public sealed class CdsApiFactory : WebApplicationFactory<Program>
         IPAddress? remoteAddress = null,
         bool trustTestEhr = true)
     {
+        if (!settings.ContainsKey(DataDirectoryKey))
+        {
+            _ownDataDirectory = Path.Combine(Path.GetTempPath(), "bonemets-data-" + Guid.NewGuid().ToString("N"));
+            settings = new Dictionary<string, string?>(settings) { [DataDirectoryKey] = _ownDataDirectory };
+        }
+
         _settings = settings;
         _environment = environment;
         _signRequests = signRequests;
@@ -111,5 +121,14 @@ public sealed class CdsApiFactory : WebApplicationFactory<Program>
             });
             next(app);
         };
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_ownDataDirectory is not null && Directory.Exists(_ownDataDirectory))
+        {
+            Directory.Delete(_ownDataDirectory, recursive: true);
+        }
     }
 }
