@@ -64,7 +64,18 @@ public static partial class CdsSecurityExtensions
             }
         });
 
-        services.AddSingleton<IJwksSource, JwksCache>();
+        // Token times, key-set ages and replay windows are judged on the wall clock. The host's TimeProvider is the
+        // clinical evaluation clock, which Cds:EvaluationAsOf pins in the samples profile: real tokens (the sandbox's)
+        // would read as issued in the future, and tomorrow as expired. Tests replace TimeProvider and leave the pin off.
+        services.AddSingleton(sp => new SecurityClock(
+            sp.GetRequiredService<IOptions<CdsOptions>>().Value.EvaluationAsOf is null
+                ? sp.GetRequiredService<TimeProvider>()
+                : TimeProvider.System));
+        services.AddSingleton<IJwksSource>(sp => new JwksCache(
+            sp.GetRequiredService<IHttpClientFactory>(),
+            sp.GetRequiredService<IOptions<CdsAuthOptions>>(),
+            sp.GetRequiredService<SecurityClock>().Time,
+            sp.GetRequiredService<ILogger<JwksCache>>()));
         services.AddHttpClient(JwksCache.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
@@ -106,14 +117,19 @@ public static partial class CdsSecurityExtensions
                 options.AsyncTimeout = Math.Min(options.AsyncTimeout, 1000);
                 return ConnectionMultiplexer.Connect(options);
             });
-            services.AddSingleton<IReplayCache, RedisReplayCache>();
+            services.AddSingleton<IReplayCache>(sp => new RedisReplayCache(
+                sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<SecurityClock>().Time));
         }
         else
         {
-            services.AddSingleton<IReplayCache, MemoryReplayCache>();
+            services.AddSingleton<IReplayCache>(sp => new MemoryReplayCache(sp.GetRequiredService<SecurityClock>().Time));
         }
 
-        services.AddSingleton<CdsTokenValidator>();
+        services.AddSingleton(sp => new CdsTokenValidator(
+            sp.GetRequiredService<TrustedClientRegistry>(),
+            sp.GetRequiredService<IJwksSource>(),
+            sp.GetRequiredService<IReplayCache>(),
+            sp.GetRequiredService<SecurityClock>().Time));
 
         services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy =>
         {
