@@ -168,7 +168,7 @@ public sealed class CdsTokenValidator(
             IssuerSigningKey = key,
             TryAllIssuerSigningKeys = false,
             ValidAlgorithms = client.Algorithms,
-            ValidTypes = ["JWT", "jwt"],
+            TypeValidator = (type, _, _) => type, // step 1 checked typ (case-insensitively, RFC 7519 §5.1)
             ValidateIssuerSigningKey = false,
             SaveSigninToken = false,
         };

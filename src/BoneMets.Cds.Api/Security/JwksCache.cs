@@ -99,6 +99,12 @@ public sealed partial class JwksCache(
             {
                 var json = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
                 var keys = JwksParser.TryParse(json, out fault);
+                if (keys is not null && client.RefusesSandboxKey && keys.Values.Any(TrustedClientRegistry.IsSandboxKey))
+                {
+                    keys = keys.Where(k => !TrustedClientRegistry.IsSandboxKey(k.Value)).ToFrozenDictionary(StringComparer.Ordinal);
+                    LogSandboxKeyDropped(logger, client.Issuer);
+                }
+
                 if (keys is not null)
                 {
                     state.Keys = keys;
@@ -141,6 +147,9 @@ public sealed partial class JwksCache(
 
     [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "JWKS of {Issuer}: {KeyCount} signature keys fetched")]
     private static partial void LogFetched(ILogger logger, string issuer, int keyCount);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "JWKS of {Issuer} holds the CDS Hooks sandbox's public key (its private key is public); that key is ignored outside Development")]
+    private static partial void LogSandboxKeyDropped(ILogger logger, string issuer);
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "JWKS of {Issuer} could not be fetched ({Fault}); last good keys kept: {HasLastGood}")]
     private static partial void LogFetchFailed(ILogger logger, string issuer, string fault, bool hasLastGood);

@@ -17,7 +17,8 @@ public sealed class TrustedClient
         TimeSpan clockSkew,
         FrozenSet<string> fhirServerKeys,
         int? permitLimit,
-        bool isSandbox)
+        bool isSandbox,
+        bool refusesSandboxKey)
     {
         Issuer = issuer;
         JwksUrl = jwksUrl;
@@ -29,6 +30,7 @@ public sealed class TrustedClient
         FhirServerKeys = fhirServerKeys;
         PermitLimit = permitLimit;
         IsSandbox = isSandbox;
+        RefusesSandboxKey = refusesSandboxKey;
     }
 
     public string Issuer { get; }
@@ -54,6 +56,9 @@ public sealed class TrustedClient
 
     /// <summary>The CDS Hooks sandbox (Development only).</summary>
     public bool IsSandbox { get; }
+
+    /// <summary>Outside Development: the sandbox's public key is dropped from any fetched key set.</summary>
+    public bool RefusesSandboxKey { get; }
 }
 
 /// <summary>
@@ -122,7 +127,7 @@ public sealed class TrustedClientRegistry
                 continue;
             }
 
-            if (!isDevelopment && IsSandboxLike(client))
+            if (!isDevelopment && (IsSandboxLike(client) || client.StaticKeys?.Values.Any(IsSandboxKey) == true))
             {
                 faults.Add($"Cds:Clients:{i}: the CDS Hooks sandbox issuer is trusted only in Development (its private key is public).");
                 continue;
@@ -165,6 +170,19 @@ public sealed class TrustedClientRegistry
     /// </summary>
     private static bool IsSandboxLike(TrustedClient client) =>
         IsSandboxHost(client.Issuer) || (client.JwksUrl is { } url && IsSandboxHost(url.OriginalString));
+
+    /// <summary>
+    /// The sandbox's published signing key (x, y of its P-384 key, <c>cds-services/trust/</c>): its private half is
+    /// public, so outside Development it is refused under any issuer, from a file or fetched.
+    /// </summary>
+    public static bool IsSandboxKey(JsonWebKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return string.Equals(key.X, SandboxKeyX, StringComparison.Ordinal) && string.Equals(key.Y, SandboxKeyY, StringComparison.Ordinal);
+    }
+
+    private const string SandboxKeyX = "dw_JGR8nB2I6XveNxUOl2qk699ZPLM2nYI5STSdiEl9avAkrm3CkfYMbrrjr8laB";
+    private const string SandboxKeyY = "Sm3mLE-n1zYNla_aiE3cb3nZsL51RbC7ysw3q8aJLxGm-hx79RPMYpITDjp7kgzy";
 
     private static bool IsSandboxHost(string text) =>
         Uri.TryCreate(text, UriKind.Absolute, out var uri)
@@ -271,6 +289,7 @@ public sealed class TrustedClientRegistry
             o.ClockSkew,
             fhirKeys.ToFrozenSet(StringComparer.Ordinal),
             o.PermitLimit,
-            isSandbox);
+            isSandbox,
+            refusesSandboxKey: !isDevelopment);
     }
 }

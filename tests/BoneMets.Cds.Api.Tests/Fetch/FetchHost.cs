@@ -57,7 +57,7 @@ public sealed class FetchHost : IDisposable
         });
         if (realServer)
         {
-            _factory.UseKestrel(0);
+            _factory.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0)); // UseKestrel(0) would still bind :5000
             _factory.StartServer();
         }
     }
