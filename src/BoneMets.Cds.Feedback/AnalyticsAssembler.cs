@@ -16,8 +16,11 @@ internal readonly record struct ReasonRow(string TopicCode, string Indicator, st
 /// Rules, identical for both engines:
 /// <list type="bullet">
 /// <item>Cards: <c>issued_at</c> in [From, To) (UTC, microsecond resolution), and <c>service_id</c> = ServiceId when given.</item>
-/// <item>Feedback is joined to those cards by card uuid alone, whenever it was received and whichever service endpoint
-/// received it (card uuids are unique in the issued-card log).</item>
+/// <item>Feedback is joined to those cards by (card uuid, client issuer): an item counts toward a card only when the
+/// issuer that posted it is the issuer the card was issued to (SQL <c>IS NOT DISTINCT FROM</c> in PostgreSQL, <c>IS</c>
+/// in SQLite, so null matches null: unauthenticated Development calls, and feedback stored before schema v3). So one
+/// trusted EHR cannot move the numbers of another EHR's cards. Otherwise whenever it was received and whichever service
+/// endpoint received it (card uuids are unique in the issued-card log).</item>
 /// <item>Accepted / Overridden: distinct cards with at least one accepted / overridden item. A card can be both.</item>
 /// <item>AcceptanceRate: Accepted / Shown rounded half away from zero to 4 decimals; 0 when Shown is 0.</item>
 /// <item>OverrideReasons: distinct overridden cards per bucket. An override with a reason code is counted under
@@ -28,8 +31,9 @@ internal readonly record struct ReasonRow(string TopicCode, string Indicator, st
 /// <item>Daily: per UTC day of issue, days without cards omitted, ordered by day.</item>
 /// <item>Groups: ordered by topic then indicator (ordinal).</item>
 /// <item>UnmatchedFeedback: stored feedback items (after de-duplication) whose <c>received_at</c> is in [From, To), whose
-/// service is ServiceId when given, and whose card uuid is not in the issued-card log at all. Note that feedback for a card
-/// removed by a purge becomes unmatched.</item>
+/// service is ServiceId when given, and whose (card uuid, issuer) matches no issued card: the card uuid is not in the
+/// issued-card log at all, or it is but was issued to another issuer (same null-matches-null comparison). Note that
+/// feedback for a card removed by a purge becomes unmatched.</item>
 /// </list>
 /// </remarks>
 internal static class AnalyticsAssembler

@@ -21,6 +21,9 @@ internal sealed record SchemaMigration(int Version, string Description, IReadOnl
 /// <item><c>meta</c>: key/value (bytes), e.g. the patient hash key.</item>
 /// </list>
 /// v2 adds the indexes the analytics, unmatched-feedback and purge queries use.
+/// v3 adds <c>feedback.client_issuer</c> (nullable): the verified JWT issuer of the EHR that posted the item, null for an
+/// unauthenticated Development call; rows stored before v3 keep null. Analytics join feedback to a card only when the
+/// issuers match (null matches null).
 /// SQLite stores instants as fixed-width ISO-8601 UTC text (<c>yyyy-MM-ddTHH:mm:ss.ffffffZ</c>, so text order is time
 /// order); PostgreSQL as <c>timestamptz</c>.
 /// </remarks>
@@ -134,6 +137,17 @@ internal static class FeedbackSchema
                 "CREATE INDEX ix_issued_cards_service_issued_at ON issued_cards (service_id, issued_at)",
                 "CREATE INDEX ix_feedback_card_uuid ON feedback (card_uuid, outcome)",
                 "CREATE INDEX ix_feedback_received_at ON feedback (received_at)",
+            ]),
+        new SchemaMigration(
+            3,
+            "feedback.client_issuer: the verified issuer of the EHR that posted the item",
+            Sqlite:
+            [
+                "ALTER TABLE feedback ADD COLUMN client_issuer TEXT NULL",
+            ],
+            Postgres:
+            [
+                "ALTER TABLE feedback ADD COLUMN client_issuer text NULL",
             ]),
     ];
 

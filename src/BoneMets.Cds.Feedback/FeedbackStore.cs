@@ -2,7 +2,7 @@ namespace BoneMets.Cds.Feedback;
 
 /// <summary>
 /// A card this service returned, as recorded in the issued-card log (no patient data: the patient appears only as a
-/// keyed hash). Feedback is joined to it by <see cref="CardUuid"/>.
+/// keyed hash). Feedback is joined to it by <see cref="CardUuid"/> and <see cref="ClientIssuer"/>.
 /// </summary>
 /// <param name="CardUuid">The card's <c>uuid</c> as sent to the EHR.</param>
 /// <param name="ServiceId">CDS service id, e.g. <c>bone-metastasis-patient-view</c>.</param>
@@ -61,7 +61,8 @@ public sealed record AnalyticsQuery(DateTimeOffset From, DateTimeOffset To, stri
 /// <param name="To">End of the window (exclusive).</param>
 /// <param name="ServiceId">The service filtered on, or null for all.</param>
 /// <param name="Groups">One entry per (topic, indicator) with at least one card shown in the window, ordered by topic then indicator.</param>
-/// <param name="UnmatchedFeedback">Feedback items received for card uuids not in the issued-card log (ignored in the groups).</param>
+/// <param name="UnmatchedFeedback">Feedback items received in the window whose (card uuid, issuer) matches no issued
+/// card: unknown card uuids, and known ones posted by another EHR than the one the card was issued to (ignored in the groups).</param>
 public sealed record CardAnalytics(
     DateTimeOffset From,
     DateTimeOffset To,
@@ -116,9 +117,17 @@ public interface IFeedbackStore
 
     /// <summary>
     /// Records feedback items, committed before returning. Idempotent: an item identical to one already stored
-    /// (same service, card, outcome, timestamp, suggestions and reason) is not stored twice. Returns how many were new.
+    /// (same service, issuer, card, outcome, timestamp, suggestions and reason) is not stored twice; the same item from
+    /// two issuers is stored twice. Returns how many were new.
     /// </summary>
-    Task<int> RecordFeedbackAsync(string serviceId, IReadOnlyList<FeedbackItem> items, DateTimeOffset receivedAt, CancellationToken cancellationToken);
+    /// <param name="serviceId">The CDS service the feedback was posted to.</param>
+    /// <param name="clientIssuer">The verified JWT issuer of the EHR that posted, or null for an unauthenticated
+    /// Development call. Stored with each item; analytics count an item toward a card only when this matches the card's
+    /// <see cref="IssuedCard.ClientIssuer"/> (null matches null), so one EHR cannot move another EHR's numbers.</param>
+    /// <param name="items">The validated items.</param>
+    /// <param name="receivedAt">When the service received them (not part of the identity).</param>
+    /// <param name="cancellationToken">Cancels the write (nothing is stored then).</param>
+    Task<int> RecordFeedbackAsync(string serviceId, string? clientIssuer, IReadOnlyList<FeedbackItem> items, DateTimeOffset receivedAt, CancellationToken cancellationToken);
 
     /// <summary>Per topic and indicator: shown, accepted, overridden, rate, reasons and a per-day series.</summary>
     Task<CardAnalytics> GetAnalyticsAsync(AnalyticsQuery query, CancellationToken cancellationToken);

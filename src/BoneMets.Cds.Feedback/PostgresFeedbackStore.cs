@@ -20,20 +20,23 @@ public sealed class PostgresFeedbackStore : IFeedbackStore, IFeedbackStoreDiagno
     private const string CardsInWindow =
         "issued_at >= @from AND issued_at < @to AND (@service::text IS NULL OR service_id = @service)";
 
+    /// <summary>Feedback f counts toward card c only from the card's own issuer (null matches null).</summary>
+    private const string SameIssuer = "f.client_issuer IS NOT DISTINCT FROM c.client_issuer";
+
     private const string DailySql =
         $"""
         WITH cards AS (
-            SELECT card_uuid, topic_code, indicator, (issued_at AT TIME ZONE 'UTC')::date AS day
+            SELECT card_uuid, client_issuer, topic_code, indicator, (issued_at AT TIME ZONE 'UTC')::date AS day
             FROM issued_cards
             WHERE {CardsInWindow}
         ),
         outcomes AS (
-            SELECT f.card_uuid,
+            SELECT c.card_uuid,
                    MAX(CASE WHEN f.outcome = 'accepted' THEN 1 ELSE 0 END) AS accepted,
                    MAX(CASE WHEN f.outcome = 'overridden' THEN 1 ELSE 0 END) AS overridden
-            FROM feedback f
-            WHERE f.card_uuid IN (SELECT card_uuid FROM cards)
-            GROUP BY f.card_uuid
+            FROM cards c
+            JOIN feedback f ON f.card_uuid = c.card_uuid AND {SameIssuer}
+            GROUP BY c.card_uuid
         )
         SELECT c.topic_code, c.indicator, c.day, COUNT(*), COALESCE(SUM(o.accepted), 0)::bigint, COALESCE(SUM(o.overridden), 0)::bigint
         FROM cards c LEFT JOIN outcomes o ON o.card_uuid = c.card_uuid
@@ -47,21 +50,21 @@ public sealed class PostgresFeedbackStore : IFeedbackStore, IFeedbackStoreDiagno
     private const string ReasonsSql =
         $"""
         WITH cards AS (
-            SELECT card_uuid, topic_code, indicator
+            SELECT card_uuid, client_issuer, topic_code, indicator
             FROM issued_cards
             WHERE {CardsInWindow}
         )
         SELECT c.topic_code, c.indicator, {ReasonSystemBucket}, f.reason_code, {CommentOnlyBucket}, COUNT(DISTINCT c.card_uuid)
         FROM cards c
-        JOIN feedback f ON f.card_uuid = c.card_uuid AND f.outcome = 'overridden'
+        JOIN feedback f ON f.card_uuid = c.card_uuid AND f.outcome = 'overridden' AND {SameIssuer}
         GROUP BY c.topic_code, c.indicator, {ReasonSystemBucket}, f.reason_code, {CommentOnlyBucket}
         """;
 
     private const string UnmatchedSql =
-        """
+        $"""
         SELECT COUNT(*) FROM feedback f
         WHERE f.received_at >= @from AND f.received_at < @to AND (@service::text IS NULL OR f.service_id = @service)
-          AND NOT EXISTS (SELECT 1 FROM issued_cards c WHERE c.card_uuid = f.card_uuid)
+          AND NOT EXISTS (SELECT 1 FROM issued_cards c WHERE c.card_uuid = f.card_uuid AND {SameIssuer})
         """;
 
     private readonly NpgsqlDataSource dataSource;
@@ -184,9 +187,9 @@ public sealed class PostgresFeedbackStore : IFeedbackStore, IFeedbackStoreDiagno
     }
 
     /// <inheritdoc />
-    public async Task<int> RecordFeedbackAsync(string serviceId, IReadOnlyList<FeedbackItem> items, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    public async Task<int> RecordFeedbackAsync(string serviceId, string? clientIssuer, IReadOnlyList<FeedbackItem> items, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
-        var prepared = StoredFeedback.Prepare(serviceId, items, receivedAt);
+        var prepared = StoredFeedback.Prepare(serviceId, clientIssuer, items, receivedAt);
         if (prepared.Count == 0)
         {
             return 0;
@@ -195,15 +198,16 @@ public sealed class PostgresFeedbackStore : IFeedbackStore, IFeedbackStoreDiagno
         // One statement: atomic and committed on return (autocommit).
         using var insert = dataSource.CreateCommand(
             """
-            INSERT INTO feedback (item_key, service_id, card_uuid, outcome, accepted_suggestions, reason_system, reason_code, has_user_comment, outcome_at, received_at)
-            SELECT t.item_key, t.service_id, t.card_uuid, t.outcome, t.accepted_suggestions, t.reason_system, t.reason_code, t.has_user_comment, t.outcome_at, t.received_at
-            FROM unnest(@item_key, @service_id, @card_uuid, @outcome, @accepted_suggestions, @reason_system, @reason_code, @has_user_comment, @outcome_at, @received_at)
-                 WITH ORDINALITY AS t(item_key, service_id, card_uuid, outcome, accepted_suggestions, reason_system, reason_code, has_user_comment, outcome_at, received_at, ord)
+            INSERT INTO feedback (item_key, service_id, client_issuer, card_uuid, outcome, accepted_suggestions, reason_system, reason_code, has_user_comment, outcome_at, received_at)
+            SELECT t.item_key, t.service_id, t.client_issuer, t.card_uuid, t.outcome, t.accepted_suggestions, t.reason_system, t.reason_code, t.has_user_comment, t.outcome_at, t.received_at
+            FROM unnest(@item_key, @service_id, @client_issuer, @card_uuid, @outcome, @accepted_suggestions, @reason_system, @reason_code, @has_user_comment, @outcome_at, @received_at)
+                 WITH ORDINALITY AS t(item_key, service_id, client_issuer, card_uuid, outcome, accepted_suggestions, reason_system, reason_code, has_user_comment, outcome_at, received_at, ord)
             ORDER BY t.ord
             ON CONFLICT (item_key) DO NOTHING
             """);
         AddTextArray(insert, "item_key", prepared.Select(f => f.Key));
         AddTextArray(insert, "service_id", prepared.Select(f => f.ServiceId));
+        AddTextArray(insert, "client_issuer", prepared.Select(f => f.ClientIssuer));
         AddTextArray(insert, "card_uuid", prepared.Select(f => f.CardUuid));
         AddTextArray(insert, "outcome", prepared.Select(f => f.Outcome));
         AddTextArray(insert, "accepted_suggestions", prepared.Select(f => f.AcceptedSuggestionsJson));

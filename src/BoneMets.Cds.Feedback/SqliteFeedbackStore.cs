@@ -26,20 +26,23 @@ public sealed class SqliteFeedbackStore : IFeedbackStore, IFeedbackStoreDiagnost
     private const string CardsInWindow =
         "issued_at >= $from AND issued_at < $to AND ($service IS NULL OR service_id = $service)";
 
+    /// <summary>Feedback f counts toward card c only from the card's own issuer (IS: null matches null).</summary>
+    private const string SameIssuer = "f.client_issuer IS c.client_issuer";
+
     private const string DailySql =
         $"""
         WITH cards AS (
-            SELECT card_uuid, topic_code, indicator, substr(issued_at, 1, 10) AS day
+            SELECT card_uuid, client_issuer, topic_code, indicator, substr(issued_at, 1, 10) AS day
             FROM issued_cards
             WHERE {CardsInWindow}
         ),
         outcomes AS (
-            SELECT f.card_uuid,
+            SELECT c.card_uuid,
                    MAX(CASE WHEN f.outcome = 'accepted' THEN 1 ELSE 0 END) AS accepted,
                    MAX(CASE WHEN f.outcome = 'overridden' THEN 1 ELSE 0 END) AS overridden
-            FROM feedback f
-            WHERE f.card_uuid IN (SELECT card_uuid FROM cards)
-            GROUP BY f.card_uuid
+            FROM cards c
+            JOIN feedback f ON f.card_uuid = c.card_uuid AND {SameIssuer}
+            GROUP BY c.card_uuid
         )
         SELECT c.topic_code, c.indicator, c.day, COUNT(*), COALESCE(SUM(o.accepted), 0), COALESCE(SUM(o.overridden), 0)
         FROM cards c LEFT JOIN outcomes o ON o.card_uuid = c.card_uuid
@@ -53,21 +56,21 @@ public sealed class SqliteFeedbackStore : IFeedbackStore, IFeedbackStoreDiagnost
     private const string ReasonsSql =
         $"""
         WITH cards AS (
-            SELECT card_uuid, topic_code, indicator
+            SELECT card_uuid, client_issuer, topic_code, indicator
             FROM issued_cards
             WHERE {CardsInWindow}
         )
         SELECT c.topic_code, c.indicator, {ReasonSystemBucket}, f.reason_code, {CommentOnlyBucket}, COUNT(DISTINCT c.card_uuid)
         FROM cards c
-        JOIN feedback f ON f.card_uuid = c.card_uuid AND f.outcome = 'overridden'
+        JOIN feedback f ON f.card_uuid = c.card_uuid AND f.outcome = 'overridden' AND {SameIssuer}
         GROUP BY c.topic_code, c.indicator, {ReasonSystemBucket}, f.reason_code, {CommentOnlyBucket}
         """;
 
     private const string UnmatchedSql =
-        """
+        $"""
         SELECT COUNT(*) FROM feedback f
         WHERE f.received_at >= $from AND f.received_at < $to AND ($service IS NULL OR f.service_id = $service)
-          AND NOT EXISTS (SELECT 1 FROM issued_cards c WHERE c.card_uuid = f.card_uuid)
+          AND NOT EXISTS (SELECT 1 FROM issued_cards c WHERE c.card_uuid = f.card_uuid AND {SameIssuer})
         """;
 
     private readonly string connectionString;
@@ -182,9 +185,9 @@ public sealed class SqliteFeedbackStore : IFeedbackStore, IFeedbackStoreDiagnost
     }
 
     /// <inheritdoc />
-    public async Task<int> RecordFeedbackAsync(string serviceId, IReadOnlyList<FeedbackItem> items, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    public async Task<int> RecordFeedbackAsync(string serviceId, string? clientIssuer, IReadOnlyList<FeedbackItem> items, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
-        var prepared = StoredFeedback.Prepare(serviceId, items, receivedAt);
+        var prepared = StoredFeedback.Prepare(serviceId, clientIssuer, items, receivedAt);
         if (prepared.Count == 0)
         {
             return 0;
@@ -197,12 +200,13 @@ public sealed class SqliteFeedbackStore : IFeedbackStore, IFeedbackStoreDiagnost
                 insert.Transaction = transaction;
                 insert.CommandText =
                     """
-                    INSERT INTO feedback (item_key, service_id, card_uuid, outcome, accepted_suggestions, reason_system, reason_code, has_user_comment, outcome_at, received_at)
-                    VALUES ($item_key, $service_id, $card_uuid, $outcome, $accepted_suggestions, $reason_system, $reason_code, $has_user_comment, $outcome_at, $received_at)
+                    INSERT INTO feedback (item_key, service_id, client_issuer, card_uuid, outcome, accepted_suggestions, reason_system, reason_code, has_user_comment, outcome_at, received_at)
+                    VALUES ($item_key, $service_id, $client_issuer, $card_uuid, $outcome, $accepted_suggestions, $reason_system, $reason_code, $has_user_comment, $outcome_at, $received_at)
                     ON CONFLICT (item_key) DO NOTHING
                     """;
                 var key = insert.Parameters.Add("$item_key", SqliteType.Text);
                 var service = insert.Parameters.Add("$service_id", SqliteType.Text);
+                var issuer = insert.Parameters.Add("$client_issuer", SqliteType.Text);
                 var cardUuid = insert.Parameters.Add("$card_uuid", SqliteType.Text);
                 var outcome = insert.Parameters.Add("$outcome", SqliteType.Text);
                 var accepted = insert.Parameters.Add("$accepted_suggestions", SqliteType.Text);
@@ -217,6 +221,7 @@ public sealed class SqliteFeedbackStore : IFeedbackStore, IFeedbackStoreDiagnost
                 {
                     key.Value = item.Key;
                     service.Value = item.ServiceId;
+                    issuer.Value = (object?)item.ClientIssuer ?? DBNull.Value;
                     cardUuid.Value = item.CardUuid;
                     outcome.Value = item.Outcome;
                     accepted.Value = item.AcceptedSuggestionsJson;

@@ -67,13 +67,17 @@ internal sealed record StoredCard(IssuedCard Card, DateTime IssuedAtUtc)
 /// A feedback item as stored, with its identity <see cref="Key"/>: lower-case hex SHA-256 of
 /// <c>"bonemets.cds.feedback-item.v1" ‖ str(service id) ‖ str(card uuid) ‖ str(outcome) ‖ int64be(outcome timestamp as
 /// UTC ticks truncated to microseconds) ‖ int64be(n) ‖ str(suggestion)×n ‖ str(reason system) ‖ str(reason code) ‖
-/// byte(has user comment)</c>, where str(x) = 0x01 ‖ int32be(UTF-8 length) ‖ UTF-8 and str(null) = 0x00, and the accepted
-/// suggestion ids are sorted ordinally without repeats. The received time is not part of the identity. Changing this
-/// encoding would make already-stored items look new: it is pinned by a test.
+/// byte(has user comment) [‖ str(client issuer)]</c>, where str(x) = 0x01 ‖ int32be(UTF-8 length) ‖ UTF-8 and
+/// str(null) = 0x00, and the accepted suggestion ids are sorted ordinally without repeats. The trailing
+/// str(client issuer) is appended only when the issuer is not null, so the keys of items stored without an issuer
+/// (before schema v3, or from an unauthenticated Development call) are unchanged, while the same item from two issuers
+/// has two identities (every field before it is self-delimiting, so the encoding stays unambiguous). The received time
+/// is not part of the identity. Changing this encoding would make already-stored items look new: it is pinned by a test.
 /// </summary>
 internal sealed record StoredFeedback(
     string Key,
     string ServiceId,
+    string? ClientIssuer,
     string CardUuid,
     string Outcome,
     string AcceptedSuggestionsJson,
@@ -88,7 +92,7 @@ internal sealed record StoredFeedback(
 
     private static readonly byte[] Domain = Encoding.UTF8.GetBytes("bonemets.cds.feedback-item.v1");
 
-    public static StoredFeedback From(string serviceId, FeedbackItem item, DateTimeOffset receivedAt)
+    public static StoredFeedback From(string serviceId, string? clientIssuer, FeedbackItem item, DateTimeOffset receivedAt)
     {
         ArgumentException.ThrowIfNullOrEmpty(serviceId);
         ArgumentNullException.ThrowIfNull(item);
@@ -103,10 +107,11 @@ internal sealed record StoredFeedback(
 
         var suggestions = item.AcceptedSuggestions.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         var outcomeAt = StoreTime.ToUtc(item.OutcomeTimestamp);
-        var key = ComputeKey(serviceId, item.CardUuid, outcome, outcomeAt, suggestions, item.OverrideReasonSystem, item.OverrideReasonCode, item.HasUserComment);
+        var key = ComputeKey(serviceId, item.CardUuid, outcome, outcomeAt, suggestions, item.OverrideReasonSystem, item.OverrideReasonCode, item.HasUserComment, clientIssuer);
         return new StoredFeedback(
             key,
             serviceId,
+            clientIssuer,
             item.CardUuid,
             outcome,
             JsonSerializer.Serialize(suggestions, StoreJsonContext.Default.StringArray),
@@ -120,14 +125,14 @@ internal sealed record StoredFeedback(
     /// <summary>
     /// Normalises a batch, drops items repeated within it and orders by key (a fixed lock order for concurrent writers).
     /// </summary>
-    public static List<StoredFeedback> Prepare(string serviceId, IReadOnlyList<FeedbackItem> items, DateTimeOffset receivedAt)
+    public static List<StoredFeedback> Prepare(string serviceId, string? clientIssuer, IReadOnlyList<FeedbackItem> items, DateTimeOffset receivedAt)
     {
         ArgumentException.ThrowIfNullOrEmpty(serviceId);
         ArgumentNullException.ThrowIfNull(items);
         var byKey = new Dictionary<string, StoredFeedback>(StringComparer.Ordinal);
         foreach (var item in items)
         {
-            var stored = From(serviceId, item, receivedAt);
+            var stored = From(serviceId, clientIssuer, item, receivedAt);
             byKey.TryAdd(stored.Key, stored);
         }
 
@@ -144,7 +149,8 @@ internal sealed record StoredFeedback(
         IReadOnlyList<string> sortedSuggestions,
         string? reasonSystem,
         string? reasonCode,
-        bool hasUserComment)
+        bool hasUserComment,
+        string? clientIssuer)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Domain);
@@ -161,6 +167,11 @@ internal sealed record StoredFeedback(
         AppendString(hash, reasonSystem);
         AppendString(hash, reasonCode);
         hash.AppendData([hasUserComment ? (byte)1 : (byte)0]);
+        if (clientIssuer is not null)
+        {
+            AppendString(hash, clientIssuer); // only when present: keys of issuer-less items stay as they were
+        }
+
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 

@@ -4,6 +4,8 @@ namespace BoneMets.Cds.Feedback.Tests;
 
 /// <summary>
 /// A known history over 1–4 March 2025 and the analytics for it, counted by hand (card by card in the comments).
+/// Every card is issued to, and every feedback item posted by, the same EHR (<see cref="TestData.Ehr"/>); cross-issuer
+/// feedback has tests of its own.
 /// Patient-view cards (P = patient view, O = order select):
 /// <code>
 /// hypercalcemia/critical   h1 1 Mar 08:00 accepted (same item twice in a batch, again in a later call, plus a second accept)
@@ -93,6 +95,7 @@ internal static class AnalyticsHistory
         // 5 new: h1 twice in the batch counts once.
         added += await store.RecordFeedbackAsync(
             PatientView,
+            Ehr,
             [
                 Accept("h1", March(1, 8, 5)),
                 Accept("h1", March(1, 8, 5)),
@@ -138,6 +141,7 @@ internal static class AnalyticsHistory
         // 7 new: the repeated h1 accept is not; u1 twice counts once.
         added += await store.RecordFeedbackAsync(
             PatientView,
+            Ehr,
             [
                 Accept("h1", March(1, 8, 5)),
                 Accept("h1", March(1, 8, 10)),
@@ -155,6 +159,7 @@ internal static class AnalyticsHistory
         // 6 new.
         added += await store.RecordFeedbackAsync(
             PatientView,
+            Ehr,
             [
                 Accept("h4", March(3, 11, 5)),
                 Override("h4", March(3, 11, 6), OtherReasonSystem, "not-relevant", comment: true),
@@ -169,6 +174,7 @@ internal static class AnalyticsHistory
         // 4 new, received after the window: still counted for cards issued in it.
         added += await store.RecordFeedbackAsync(
             PatientView,
+            Ehr,
             [
                 Override("hw2", March(5, 0, 30), null, null, comment: false),
                 Accept("f4", March(4, 15, 5)),
@@ -179,14 +185,14 @@ internal static class AnalyticsHistory
             ct);
 
         // 1 new.
-        added += await store.RecordFeedbackAsync(OrderSelect, [Accept("o1", March(2, 16, 5))], March(2, 17), ct);
+        added += await store.RecordFeedbackAsync(OrderSelect, Ehr, [Accept("o1", March(2, 16, 5))], March(2, 17), ct);
 
         // 5 new, all for cards never issued.
-        added += await store.RecordFeedbackAsync(PatientView, [Accept("u2", March(5, 23))], March(6, 0), ct);
-        added += await store.RecordFeedbackAsync(OrderSelect, [Accept("u3", March(2, 23))], March(3, 0), ct);
-        added += await store.RecordFeedbackAsync(PatientView, [Accept("u4", March(1, 0))], new DateTimeOffset(2025, 2, 27, 12, 0, 0, TimeSpan.Zero), ct);
-        added += await store.RecordFeedbackAsync(PatientView, [Accept("u5", March(4, 23))], March(5, 0), ct);
-        added += await store.RecordFeedbackAsync(PatientView, [Accept("u6", March(1, 0))], March(1, 0), ct);
+        added += await store.RecordFeedbackAsync(PatientView, Ehr, [Accept("u2", March(5, 23))], March(6, 0), ct);
+        added += await store.RecordFeedbackAsync(OrderSelect, Ehr, [Accept("u3", March(2, 23))], March(3, 0), ct);
+        added += await store.RecordFeedbackAsync(PatientView, Ehr, [Accept("u4", March(1, 0))], new DateTimeOffset(2025, 2, 27, 12, 0, 0, TimeSpan.Zero), ct);
+        added += await store.RecordFeedbackAsync(PatientView, Ehr, [Accept("u5", March(4, 23))], March(5, 0), ct);
+        added += await store.RecordFeedbackAsync(PatientView, Ehr, [Accept("u6", March(1, 0))], March(1, 0), ct);
 
         return added;
     }

@@ -1,3 +1,5 @@
+using Npgsql;
+
 namespace BoneMets.Cds.Feedback.Tests;
 
 /// <summary>The contract against a real PostgreSQL server (<see cref="PostgresServer"/>): a fresh database per test.</summary>
@@ -9,6 +11,16 @@ public sealed class PostgresFeedbackStoreTests(PostgresServer server) : Feedback
     protected override Task<string> CreateDatabaseAsync() => server.CreateDatabaseAsync();
 
     protected override IFeedbackStore Open(string database) => new PostgresFeedbackStore(database);
+
+    protected override async Task<object?> ExecuteScalarAsync(string database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync(Ct);
+#pragma warning disable CA2100 // test-only SQL
+        await using var command = new NpgsqlCommand(sql, connection);
+#pragma warning restore CA2100
+        return await command.ExecuteScalarAsync(Ct);
+    }
 
     [Fact]
     public void Server_started_within_the_limit() =>

@@ -28,6 +28,18 @@ public sealed class SqliteFeedbackStoreTests(TempDirectory root) : FeedbackStore
 
     protected override IFeedbackStore Open(string database) => new SqliteFeedbackStore(database);
 
+    protected override async Task<object?> ExecuteScalarAsync(string database, string sql)
+    {
+        var path = Path.Combine(database, SqliteFeedbackStore.DatabaseFileName);
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
+        await connection.OpenAsync(Ct);
+        await using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // test-only SQL
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        return await command.ExecuteScalarAsync(Ct);
+    }
+
     [Fact]
     public async Task Database_is_a_wal_file_with_full_synchronous_commits_and_a_busy_timeout()
     {
@@ -35,7 +47,7 @@ public sealed class SqliteFeedbackStoreTests(TempDirectory root) : FeedbackStore
         Assert.False(Directory.Exists(directory));
         var store = (SqliteFeedbackStore)OpenStore(directory);
         await store.InitializeAsync(Ct);
-        await store.RecordFeedbackAsync(PatientView, [Accept("c-1", March(1, 8))], March(1, 9), Ct);
+        await store.RecordFeedbackAsync(PatientView, null, [Accept("c-1", March(1, 8))], March(1, 9), Ct);
 
         Assert.Equal(Path.Combine(directory, "feedback.db"), store.DatabasePath);
         Assert.True(File.Exists(store.DatabasePath));

@@ -10,11 +10,17 @@ internal static class TestData
     public const string ReasonSystem = "http://bonemets.example.org/override-reason";
     public const string OtherReasonSystem = "http://terminology.example.org/other-reasons";
 
+    /// <summary>The verified issuer of the EHR <see cref="Card"/> issues to by default.</summary>
+    public const string Ehr = "https://ehr.example.org";
+
+    /// <summary>Another trusted EHR.</summary>
+    public const string OtherEhr = "https://other-ehr.example.org";
+
     /// <summary>A UTC instant in March 2025.</summary>
     public static DateTimeOffset March(int day, int hour, int minute = 0, int second = 0) =>
         new(2025, 3, day, hour, minute, second, TimeSpan.Zero);
 
-    public static IssuedCard Card(string uuid, string topic, string indicator, DateTimeOffset issuedAt, string service = PatientView, int suggestions = 1) =>
+    public static IssuedCard Card(string uuid, string topic, string indicator, DateTimeOffset issuedAt, string service = PatientView, int suggestions = 1, string? issuer = Ehr) =>
         new(
             uuid,
             service,
@@ -25,7 +31,7 @@ internal static class TestData
             issuedAt,
             Enumerable.Range(1, suggestions).Select(i => $"{uuid}-s{i}").ToList(),
             PatientKey: "ab12cd",
-            ClientIssuer: "https://ehr.example.org");
+            ClientIssuer: issuer);
 
     public static FeedbackItem Accept(string uuid, DateTimeOffset at, params string[] suggestions) =>
         new(uuid, FeedbackOutcome.Accepted, suggestions.Length == 0 ? [$"{uuid}-s1"] : suggestions, null, null, false, at);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using BoneMets.Cds.Api.Endpoints;
 using BoneMets.Cds.Api.Errors;
 using BoneMets.Cds.Api.Hosting;
+using BoneMets.Cds.Api.Security;
 using BoneMets.Cds.Feedback;
 using BoneMets.Cds.Fhir.Outcomes;
 using Microsoft.Extensions.Options;
@@ -42,6 +43,9 @@ public static partial class FeedbackEndpoints
     /// <summary>
     /// POST /cds-services/{id}/feedback: validates the whole batch, stores it (committed before the answer), answers 200
     /// with an empty body. Unknown card uuids are stored and answered alike (no existence oracle); repeats are stored once.
+    /// Each item is stored with the caller's verified JWT issuer (null for an unauthenticated Development call), and the
+    /// analytics count it toward a card only when that is the issuer the card was issued to: feedback on another EHR's
+    /// card is accepted the same way (still no oracle) but counted as unmatched.
     /// </summary>
     public static async Task<IResult> PostFeedback(
         string id,
@@ -110,7 +114,7 @@ public static partial class FeedbackEndpoints
         int added;
         try
         {
-            added = await store.RecordFeedbackAsync(serviceId, items, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            added = await store.RecordFeedbackAsync(serviceId, http.GetCdsCaller()?.Issuer, items, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

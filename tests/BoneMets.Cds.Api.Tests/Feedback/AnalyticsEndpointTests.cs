@@ -15,6 +15,7 @@ public sealed class AnalyticsEndpointTests : IDisposable
     private const string Service = Hooks.ServiceId;
     private const string Other = "another-service";
     private const string Sys = "https://bonemets.example.org/override-reason";
+    private const string Issuer = "https://ehr.example.org"; // every seeded card and feedback item: one EHR
     private static readonly DateTimeOffset Nov1 = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Nov2 = new(2026, 11, 2, 0, 0, 0, TimeSpan.Zero);
 
@@ -39,7 +40,7 @@ public sealed class AnalyticsEndpointTests : IDisposable
     {
         var store = _host.Store;
         IssuedCard Card(string uuid, string topic, string indicator, DateTimeOffset at, string service = Service) =>
-            new(uuid, service, topic, indicator, "R1", "defs-test", at, ["s-" + uuid], new string('a', 64), "https://ehr.example.org");
+            new(uuid, service, topic, indicator, "R1", "defs-test", at, ["s-" + uuid], new string('a', 64), Issuer);
         await store.RecordIssuedAsync(
         [
             Card("c1", "spinal-cord-compression", "critical", Nov1.AddHours(8)),
@@ -60,13 +61,13 @@ public sealed class AnalyticsEndpointTests : IDisposable
             new(card, FeedbackOutcome.Overridden, [], code is null ? null : Sys, code, comment, Nov2.AddHours(12).AddMinutes(minute));
 
         var received = Nov2.AddHours(13);
-        await store.RecordFeedbackAsync(Service, [Accepted("c1", 1), Accepted("c1", 1), Accepted("c1", 2)], received, CancellationToken.None);
-        await store.RecordFeedbackAsync(Service, [Overridden("c2", "A", false, 3), Overridden("c2", null, true, 4)], received, CancellationToken.None);
-        await store.RecordFeedbackAsync(Service, [Accepted("c3", 5), Overridden("c3", "A", true, 6)], received, CancellationToken.None);
-        await store.RecordFeedbackAsync(Service, [Overridden("c4", "B", false, 7), Overridden("h1", null, false, 8), Accepted("h2", 9)], received, CancellationToken.None);
-        await store.RecordFeedbackAsync(Service, [Accepted("old1", 10), Overridden("unknown-1", "A", false, 11), Overridden("unknown-2", null, false, 12)], received, CancellationToken.None);
-        await store.RecordFeedbackAsync(Service, [Overridden("unknown-1", "A", false, 11)], received, CancellationToken.None);
-        await store.RecordFeedbackAsync(Other, [Overridden("o1", "A", false, 13)], received, CancellationToken.None);
+        await store.RecordFeedbackAsync(Service, Issuer, [Accepted("c1", 1), Accepted("c1", 1), Accepted("c1", 2)], received, CancellationToken.None);
+        await store.RecordFeedbackAsync(Service, Issuer, [Overridden("c2", "A", false, 3), Overridden("c2", null, true, 4)], received, CancellationToken.None);
+        await store.RecordFeedbackAsync(Service, Issuer, [Accepted("c3", 5), Overridden("c3", "A", true, 6)], received, CancellationToken.None);
+        await store.RecordFeedbackAsync(Service, Issuer, [Overridden("c4", "B", false, 7), Overridden("h1", null, false, 8), Accepted("h2", 9)], received, CancellationToken.None);
+        await store.RecordFeedbackAsync(Service, Issuer, [Accepted("old1", 10), Overridden("unknown-1", "A", false, 11), Overridden("unknown-2", null, false, 12)], received, CancellationToken.None);
+        await store.RecordFeedbackAsync(Service, Issuer, [Overridden("unknown-1", "A", false, 11)], received, CancellationToken.None);
+        await store.RecordFeedbackAsync(Other, Issuer, [Overridden("o1", "A", false, 13)], received, CancellationToken.None);
     }
 
     [Fact]

@@ -71,7 +71,7 @@ public sealed class RetentionTests
         foreach (var (uuid, at) in times)
         {
             await store.RecordIssuedAsync([new IssuedCard(uuid, "s", "hypercalcemia", "warning", "R3", "defs-test", at, ["sg-" + uuid], new string('b', 64), null)], CancellationToken.None);
-            await store.RecordFeedbackAsync("s", [new FeedbackItem(uuid, FeedbackOutcome.Overridden, [], null, null, false, at)], at, CancellationToken.None);
+            await store.RecordFeedbackAsync("s", null, [new FeedbackItem(uuid, FeedbackOutcome.Overridden, [], null, null, false, at)], at, CancellationToken.None);
         }
     }
 
