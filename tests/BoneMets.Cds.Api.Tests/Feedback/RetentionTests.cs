@@ -48,11 +48,15 @@ public sealed class RetentionTests
         await SeedAsync(host.Store);
 
         var now = await purge.PurgeOnceAsync(CancellationToken.None);
-        host.Root.Clock.Advance(TimeSpan.FromDays(20));
-        var later = await purge.PurgeOnceAsync(CancellationToken.None);
-
         Assert.Equal(new PurgeResult(1, 1), now); // old (31 days)
-        Assert.Equal(new PurgeResult(1, 1), later); // recent-edge (now 49 days old); new is 21 days old
+        Assert.Equal(["new", "recent-edge"], CardUuids(host));
+
+        // 20 days on, the service's own interval purge (its timer runs on the same clock) removes recent-edge (now 49
+        // days old) and keeps new (21 days old); a purge after it finds nothing left to remove.
+        host.Root.Clock.Advance(TimeSpan.FromDays(20));
+        await FeedbackHost.WaitUntilAsync(() => CardUuids(host).SequenceEqual(["new"]), "the interval purge 20 days on");
+        var later = await purge.PurgeOnceAsync(CancellationToken.None);
+        Assert.Equal(new PurgeResult(0, 0), later);
         Assert.Equal(["new"], CardUuids(host));
     }
 
