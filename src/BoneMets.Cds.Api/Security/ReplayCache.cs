@@ -53,9 +53,13 @@ internal static class ReplayKeys
 /// <summary>In-process replay cache (the embedded default: one replica). Expired entries are swept as it grows.</summary>
 public sealed class MemoryReplayCache(TimeProvider time) : IReplayCache
 {
-    private const int SweepEvery = 1024;
+    /// <summary>
+    /// Expired entries are swept at most this often (by the cache's clock). Sweeping every N adds instead made each add
+    /// cost O(live entries / N): with 15-minute tokens at 1,000 calls/s that is ~900 entry visits per call.
+    /// </summary>
+    internal static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(10);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
-    private int _adds;
+    private long _nextSweepTicks;
 
     /// <summary>Entries held now (expired ones included until the next sweep).</summary>
     public int Count => _seen.Count;
@@ -65,9 +69,11 @@ public sealed class MemoryReplayCache(TimeProvider time) : IReplayCache
     {
         var now = time.GetUtcNow();
         var key = ReplayKeys.For(issuer, tokenId);
-        if (Interlocked.Increment(ref _adds) % SweepEvery == 0)
+        var due = Interlocked.Read(ref _nextSweepTicks);
+        if (now.UtcTicks >= due
+            && Interlocked.CompareExchange(ref _nextSweepTicks, (now + SweepInterval).UtcTicks, due) == due)
         {
-            Sweep(now);
+            Sweep(now); // one caller per interval
         }
 
         while (true)

@@ -100,4 +100,25 @@ public sealed class MemoryReplayCacheTests
 
         Assert.True(cache.Count < 1000, $"expired entries were not swept: {cache.Count} held");
     }
+
+    [Fact]
+    public async Task Sweeps_AtMostOncePerInterval_NotOnEveryAdd()
+    {
+        var cache = new MemoryReplayCache(_clock);
+        Assert.True(await cache.TryRecordAsync(Issuer, "first", _clock.GetUtcNow().AddMinutes(5), CancellationToken.None)); // sweeps (empty)
+
+        // Entries that expire at once: within the interval nothing is swept, however many adds there are.
+        for (var i = 0; i < 500; i++)
+        {
+            Assert.True(await cache.TryRecordAsync(Issuer, "short-" + i, _clock.GetUtcNow().AddSeconds(1), CancellationToken.None));
+        }
+
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.True(await cache.TryRecordAsync(Issuer, "within", _clock.GetUtcNow().AddMinutes(5), CancellationToken.None));
+        Assert.Equal(502, cache.Count);
+
+        _clock.Advance(TimeSpan.FromSeconds(6)); // past the 10 s interval
+        Assert.True(await cache.TryRecordAsync(Issuer, "after", _clock.GetUtcNow().AddMinutes(5), CancellationToken.None));
+        Assert.Equal(3, cache.Count); // first, within, after
+    }
 }
