@@ -36,8 +36,15 @@ public sealed partial class IssuedCardFlusher(
         var batch = new List<IssuedCard>(options.Value.BatchSize);
         try
         {
+            var linger = options.Value.FlushDelay;
             while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
+                // Let a batch gather (one transaction and one fsync per batch, not per hook call); a full batch goes at once.
+                if (linger > TimeSpan.Zero && reader.Count < options.Value.BatchSize)
+                {
+                    await Task.Delay(linger, stoppingToken).ConfigureAwait(false);
+                }
+
                 await WriteBatchAsync(batch).ConfigureAwait(false);
             }
         }

@@ -67,6 +67,8 @@ public sealed class FeedbackStartupTests
     [InlineData("Cds:Feedback:QueueCapacity", "0", "QueueCapacity")]
     [InlineData("Cds:Feedback:BatchSize", "0", "BatchSize")]
     [InlineData("Cds:Feedback:PurgeInterval", "00:00:01", "PurgeInterval")]
+    [InlineData("Cds:Feedback:FlushDelay", "00:00:06", "FlushDelay")]
+    [InlineData("Cds:Feedback:FlushDelay", "-00:00:01", "FlushDelay")]
     [InlineData("Cds:Feedback:PatientHashKey", "c2hvcnQ=", "PatientHashKey")]
     [InlineData("Cds:Feedback:PatientHashKey", "not base64!", "PatientHashKey")]
     [InlineData("Cds:Feedback:DataDirectory", "", "DataDirectory")]
