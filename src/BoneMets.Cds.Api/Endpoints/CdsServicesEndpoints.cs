@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Text.Json;
 using BoneMets.Cds.Api.Contracts;
@@ -76,7 +75,7 @@ public static partial class CdsServicesEndpoints
         }
 
         var limits = options.Value;
-        var (body, tooLarge) = await ReadBodyAsync(http.Request, limits.MaxRequestBodyBytes, cancellationToken);
+        var (body, tooLarge) = await RequestBody.ReadAsync(http.Request, limits.MaxRequestBodyBytes, cancellationToken);
         if (tooLarge)
         {
             return new OutcomeResult(StatusCodes.Status413PayloadTooLarge, OutcomeKind.TooLong, $"The request body is larger than this service accepts ({limits.MaxRequestBodyBytes} bytes).");
@@ -210,75 +209,6 @@ public static partial class CdsServicesEndpoints
         return ex.LineNumber is { } line
             ? $"syntax error or nesting deeper than allowed near line {line + 1}, byte {ex.BytePositionInLine ?? 0}."
             : "syntax error.";
-    }
-
-    private static async Task<(PooledBody Body, bool TooLarge)> ReadBodyAsync(HttpRequest request, long limit, CancellationToken ct)
-    {
-        if (request.ContentLength is { } declared && declared > limit)
-        {
-            return (PooledBody.Empty, true);
-        }
-
-        var capacity = (int)Math.Min(limit + 1, request.ContentLength is { } len ? len + 1 : 64 * 1024);
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 4096));
-        var length = 0;
-        try
-        {
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    if (length > limit)
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        return (PooledBody.Empty, true);
-                    }
-
-                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit + 1));
-                    buffer.AsSpan(0, length).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = bigger;
-                }
-
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length), ct);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                length += read;
-                if (length > limit)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    return (PooledBody.Empty, true);
-                }
-            }
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
-        }
-
-        return (new PooledBody(buffer, length), false);
-    }
-
-    /// <summary>A request body in a pooled buffer.</summary>
-    private readonly struct PooledBody(byte[]? buffer, int length) : IDisposable
-    {
-        public static PooledBody Empty => new(null, 0);
-
-        public int Length => length;
-
-        public ReadOnlyMemory<byte> Memory => buffer is null ? ReadOnlyMemory<byte>.Empty : buffer.AsMemory(0, length);
-
-        public void Dispose()
-        {
-            if (buffer is not null)
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
     }
 
     [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Hook {ServiceId} instance {HookInstance}: {CardCount} cards, rules {RuleIds}, {ElapsedMs:F2} ms")]

@@ -76,8 +76,9 @@ public static partial class FeedbackEndpoints
         }
 
         var limits = options.Value;
-        var read = await BoundedBody.ReadAsync(http.Request, limits.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
-        if (read is not { } body)
+        var (body, tooLarge) = await RequestBody.ReadAsync(http.Request, limits.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+        using var bodyLease = body;
+        if (tooLarge)
         {
             return new OutcomeResult(StatusCodes.Status413PayloadTooLarge, OutcomeKind.TooLong, $"The request body is larger than this service accepts ({limits.MaxRequestBodyBytes} bytes).");
         }
@@ -90,7 +91,7 @@ public static partial class FeedbackEndpoints
         IReadOnlyList<FeedbackItem> items;
         try
         {
-            using var document = JsonDocument.Parse(body, new JsonDocumentOptions
+            using var document = JsonDocument.Parse(body.Memory, new JsonDocumentOptions
             {
                 MaxDepth = limits.MaxJsonDepth,
                 AllowDuplicateProperties = false,
