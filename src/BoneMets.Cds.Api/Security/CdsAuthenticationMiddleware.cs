@@ -25,6 +25,7 @@ public sealed partial class CdsAuthenticationMiddleware
     private readonly Uri _publicBase;
     private readonly bool _anonymousLoopback;
     private readonly ILogger _logger;
+    private readonly FailedAuthLimiter _failures;
 
     public CdsAuthenticationMiddleware(
         RequestDelegate next,
@@ -32,6 +33,7 @@ public sealed partial class CdsAuthenticationMiddleware
         IOptions<CdsAuthOptions> options,
         PublicBaseUrl publicBase,
         IHostEnvironment environment,
+        FailedAuthLimiter failures,
         ILogger<CdsAuthenticationMiddleware> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -43,6 +45,7 @@ public sealed partial class CdsAuthenticationMiddleware
         _publicBase = publicBase.Uri;
         _anonymousLoopback = environment.IsDevelopment() && _options.AllowAnonymousLoopbackInDevelopment;
         _logger = logger;
+        _failures = failures;
     }
 
     public async Task InvokeAsync(HttpContext context)
@@ -85,6 +88,17 @@ public sealed partial class CdsAuthenticationMiddleware
             return;
         }
 
+        var address = context.Connection.RemoteIpAddress;
+        if (!_failures.MayTry(address))
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(_failures.Window.TotalSeconds));
+            LogTooManyRefused(_logger, seconds);
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await OutcomeResult.WriteAsync(context.Response, StatusCodes.Status429TooManyRequests,
+                [new OutcomeIssue(OutcomeKind.Throttled, $"Too many refused tokens from this address; retry after {seconds} s.")]);
+            return;
+        }
+
         TokenCheck check;
         try
         {
@@ -100,6 +114,7 @@ public sealed partial class CdsAuthenticationMiddleware
 
         if (!check.IsValid)
         {
+            _failures.Refused(address);
             LogRefused(_logger, check.Fault.ToString(), Loggable(check.Issuer, 200), Loggable(check.TokenId, 128));
             Unauthorized(context);
             return;
@@ -153,6 +168,9 @@ public sealed partial class CdsAuthenticationMiddleware
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "401: token refused ({Fault}); iss {Issuer}, jti {TokenId}")]
     private static partial void LogRefused(ILogger logger, string fault, string issuer, string tokenId);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "429: too many refused tokens from one address; retry after {RetryAfterSeconds} s")]
+    private static partial void LogTooManyRefused(ILogger logger, int retryAfterSeconds);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "503: the shared replay cache cannot be reached; calls are refused until it is back")]
     private static partial void LogReplayCacheDown(ILogger logger);

@@ -131,6 +131,8 @@ public static partial class CdsSecurityExtensions
             sp.GetRequiredService<IReplayCache>(),
             sp.GetRequiredService<SecurityClock>().Time));
 
+        services.AddSingleton<FailedAuthLimiter>();
+
         services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy =>
         {
             var origins = (configuration.GetSection(CdsCorsOptions.Section).Get<CdsCorsOptions>() ?? new()).AllowedOrigins
@@ -212,9 +214,9 @@ public static partial class CdsSecurityExtensions
         }
 
         var limits = app.Services.GetRequiredService<IOptions<CdsRateLimitOptions>>().Value;
-        if (limits.PermitLimit <= 0 || limits.Window <= TimeSpan.Zero)
+        if (limits.PermitLimit <= 0 || limits.Window <= TimeSpan.Zero || limits.FailedAuthPermitLimit <= 0)
         {
-            faults.Add("Cds:RateLimit: PermitLimit and Window must be positive.");
+            faults.Add("Cds:RateLimit: PermitLimit, FailedAuthPermitLimit and Window must be positive.");
         }
 
         // Checked here, not at the first JWKS fetch: a bad value there is an unhandled exception (500) on every call.

@@ -83,4 +83,11 @@ public sealed class CdsRateLimitOptions
 
     /// <summary>The window. Default 10 s.</summary>
     public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Refused tokens per window per client address; past it, calls with a token get 429 before any signature is checked
+    /// (an ES384 check costs ~1 ms of CPU, so a stream of junk tokens would otherwise be cheap to send and dear to refuse).
+    /// Default 100. Behind a proxy, the address is the proxy's unless forwarded headers are configured.
+    /// </summary>
+    public int FailedAuthPermitLimit { get; set; } = 100;
 }

@@ -126,6 +126,53 @@ public sealed class LimitsTests
     }
 
     [Fact]
+    public async Task RefusedTokens_PastTheAddressAllowance_429BeforeAnySignatureCheck_OtherAddressesUnaffected()
+    {
+        using var host = new SecurityHost(
+            new SecuritySettings().Set("Cds:RateLimit:FailedAuthPermitLimit", "3").Set("Cds:RateLimit:Window", "00:01:00").Build(),
+            remoteAddress: IPAddress.Parse("198.51.100.7"));
+        var forged = host.Token(TestKey.Ec(), TestEhr.Issuer); // right issuer, wrong key: refused at the signature step
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var refused = await host.PostHookAsync(forged);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        var signatureChecks = host.Logs.Lines.Count(l => l.Contains("token refused (Signature)", StringComparison.Ordinal));
+        using (var throttled = await host.PostHookAsync(forged))
+        {
+            await AssertThrottledAsync(throttled);
+        }
+
+        // Even a valid token from that address waits out the window; nothing more was verified.
+        using (var valid = await host.PostHookAsync(host.TestEhrToken()))
+        {
+            await AssertThrottledAsync(valid);
+        }
+
+        Assert.Equal(signatureChecks, host.Logs.Lines.Count(l => l.Contains("token refused (Signature)", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void FailedAuthLimiter_CountsPerAddress()
+    {
+        using var limiter = new BoneMets.Cds.Api.Security.FailedAuthLimiter(Microsoft.Extensions.Options.Options.Create(
+            new BoneMets.Cds.Api.Security.CdsRateLimitOptions { FailedAuthPermitLimit = 2, Window = TimeSpan.FromMinutes(1) }));
+        var a = IPAddress.Parse("198.51.100.8");
+        var b = IPAddress.Parse("198.51.100.9");
+
+        limiter.Refused(a);
+        Assert.True(limiter.MayTry(a)); // checking does not use up the allowance
+        Assert.True(limiter.MayTry(a));
+        limiter.Refused(a);
+
+        Assert.False(limiter.MayTry(a));
+        Assert.True(limiter.MayTry(b));
+        Assert.True(limiter.MayTry(null)); // no address (in-memory test server): its own partition
+    }
+
+    [Fact]
     public void RateLimit_NonPositiveGlobalLimit_RefusesToStart()
     {
         using var host = new SecurityHost(new SecuritySettings().Set("Cds:RateLimit:PermitLimit", "0").Build());
