@@ -86,4 +86,41 @@ public sealed class CodeCatalogTests
     [InlineData(" M8458XA ", "M84.58XA")]
     public void NormalizeIcd_AddsTheDotAndUpperCases(string code, string expected) =>
         Assert.Equal(expected, CodeCatalog.NormalizeIcd(code));
+
+    [Theory]
+    [InlineData("http://snomed.info/sct", "254837009")]
+    [InlineData(" URN:OID:2.16.840.1.113883.6.96 ", " 254837009 ")]
+    [InlineData("http://hl7.org/fhir/sid/icd-10-cm", "c7952")]
+    [InlineData("http://hl7.org/fhir/sid/icd-10-cm", "M8458XA")]
+    [InlineData("http://hl7.org/fhir/sid/icd-10", "C79.5")]
+    [InlineData("http://loinc.org", "17861-6")]
+    [InlineData("http://example.org/local", "17861-6")]
+    [InlineData("", "17861-6")]
+    [InlineData("http://loinc.org", "  ")]
+    public void Match_OnCharacters_AgreesWithMatchOnStrings(string system, string code) =>
+        Assert.Equal(Catalog.Match(system, code), Catalog.Match(system.AsSpan(), code.AsSpan()));
+
+    [Fact]
+    public void Match_IcdCodeLongerThanTheStackBuffer_StillMatchesByPrefix()
+    {
+        // Normalised on the heap past 128 characters: a prefix rule still applies to it (no silent miss).
+        var code = "C79.51" + new string('X', 300);
+
+        Assert.Contains("bone-metastasis", Catalog.Match(CodeSystems.Icd10Cm, code));
+        Assert.Equal("C79." + new string('X', 3), CodeCatalog.NormalizeIcd("c79" + new string('x', 3)));
+        Assert.Equal(code.ToUpperInvariant(), CodeCatalog.NormalizeIcd(" " + code.ToLowerInvariant() + " "));
+    }
+
+    [Theory]
+    [InlineData("http://snomed.info/sct", CodeSystems.Snomed)]
+    [InlineData("HTTP://LOINC.ORG/", CodeSystems.Loinc)]
+    [InlineData("http://snomed.info/sct/900000000000207008/version/20240901", CodeSystems.Snomed)]
+    [InlineData("http://snomed.info/sct/90000x", null)]
+    [InlineData(" / ", null)]
+    [InlineData("", null)]
+    public void Normalize_OnCharacters_AgreesWithStrings(string system, string? expected)
+    {
+        Assert.Equal(expected, CodeSystems.Normalize(system));
+        Assert.Equal(expected, CodeSystems.Normalize(system.AsSpan()));
+    }
 }

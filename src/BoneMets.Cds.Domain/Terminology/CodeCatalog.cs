@@ -8,8 +8,10 @@ namespace BoneMets.Cds.Domain.Terminology;
 /// </summary>
 public sealed class CodeCatalog
 {
-    private readonly FrozenDictionary<SystemCode, string[]> _exact;
-    private readonly FrozenDictionary<SystemCode, string[]> _prefix;
+    /// <summary>Longest ICD-10 code normalised on the stack; a longer one is normalised on the heap.</summary>
+    private const int MaxStackCode = 128;
+
+    private readonly FrozenDictionary<string, CodeTable> _bySystem;
 
     public CodeCatalog(IEnumerable<ConceptSet> sets)
     {
@@ -32,8 +34,8 @@ public sealed class CodeCatalog
         }
 
         Sets = list.ToFrozenDictionary(s => s.Id, StringComparer.Ordinal);
-        _exact = exact.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.Distinct(StringComparer.Ordinal).ToArray());
-        _prefix = prefix.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.Distinct(StringComparer.Ordinal).ToArray());
+        _bySystem = exact.Keys.Concat(prefix.Keys).Select(k => k.System).Distinct(StringComparer.Ordinal)
+            .ToFrozenDictionary(system => system, system => new CodeTable(Table(exact, system), Table(prefix, system)), StringComparer.Ordinal);
     }
 
     /// <summary>The loaded sets by id.</summary>
@@ -43,31 +45,40 @@ public sealed class CodeCatalog
     /// Concept ids that a coding belongs to. <paramref name="system"/> may be an alias (OID form); unknown or local
     /// systems never match. Text and display are never used.
     /// </summary>
-    public IReadOnlyList<string> Match(string? system, string? code)
+    public IReadOnlyList<string> Match(string? system, string? code) =>
+        system is null || code is null ? [] : Match(system.AsSpan(), code.AsSpan());
+
+    /// <summary>
+    /// <see cref="Match(string?, string?)"/> on characters. Allocates nothing unless an ICD-10 code matches by prefix
+    /// (the list of ids): the hot path judges every prefetch entry's codings straight from the request JSON.
+    /// </summary>
+    public IReadOnlyList<string> Match(ReadOnlySpan<char> system, ReadOnlySpan<char> code)
     {
         var canonical = CodeSystems.Normalize(system);
-        if (canonical is null || string.IsNullOrWhiteSpace(code))
+        var trimmed = code.Trim();
+        if (canonical is null || trimmed.IsEmpty || !_bySystem.TryGetValue(canonical, out var table))
         {
             return [];
         }
 
-        var trimmed = code.Trim();
         if (!CodeSystems.IsPrefixMatched(canonical))
         {
-            return _exact.TryGetValue(new SystemCode(canonical, trimmed), out var ids) ? ids : [];
+            return table.Exact.TryGetValue(trimmed, out var ids) ? ids : [];
         }
 
         // ICD-10(-CM): every prefix of the dotted code, e.g. M84.58XA -> M, M8, M84, M84., M84.5, M84.58, ...
-        var normalized = NormalizeIcd(trimmed);
+        var normalized = trimmed.Length < MaxStackCode
+            ? NormalizeIcd(trimmed, stackalloc char[MaxStackCode])
+            : NormalizeIcdSlow(trimmed);
         List<string>? found = null;
-        if (_exact.TryGetValue(new SystemCode(canonical, normalized), out var exactIds))
+        if (table.Exact.TryGetValue(normalized, out var exactIds))
         {
             found = [.. exactIds];
         }
 
         for (var len = 1; len <= normalized.Length; len++)
         {
-            if (_prefix.TryGetValue(new SystemCode(canonical, normalized[..len]), out var ids))
+            if (table.Prefix.TryGetValue(normalized[..len], out var ids))
             {
                 found ??= [];
                 foreach (var id in ids)
@@ -86,14 +97,37 @@ public sealed class CodeCatalog
     /// <summary>ICD codes are compared upper-case with the dot kept (C50.911); an undotted code (C50911) gets its dot.</summary>
     public static string NormalizeIcd(string code)
     {
-        var c = code.Trim().ToUpperInvariant();
-        if (c.Length > 3 && !c.Contains('.', StringComparison.Ordinal))
+        ArgumentNullException.ThrowIfNull(code);
+        var trimmed = code.AsSpan().Trim();
+        return trimmed.Length < MaxStackCode
+            ? new string(NormalizeIcd(trimmed, stackalloc char[MaxStackCode]))
+            : NormalizeIcdSlow(trimmed);
+    }
+
+    /// <summary><see cref="NormalizeIcd(string)"/> of an already trimmed code into <paramref name="buffer"/>, which
+    /// holds at least one character more than the code.</summary>
+    private static ReadOnlySpan<char> NormalizeIcd(ReadOnlySpan<char> trimmed, Span<char> buffer)
+    {
+        var written = trimmed.ToUpperInvariant(buffer);
+        if (written > 3 && buffer[..written].IndexOf('.') < 0)
         {
-            c = string.Concat(c.AsSpan(0, 3), ".", c.AsSpan(3));
+            buffer[3..written].CopyTo(buffer[4..]);
+            buffer[3] = '.';
+            written++;
         }
 
-        return c;
+        return buffer[..written];
     }
+
+    private static string NormalizeIcdSlow(ReadOnlySpan<char> trimmed)
+    {
+        var c = trimmed.ToString().ToUpperInvariant();
+        return c.Length > 3 && !c.Contains('.', StringComparison.Ordinal) ? string.Concat(c.AsSpan(0, 3), ".", c.AsSpan(3)) : c;
+    }
+
+    private static FrozenDictionary<string, string[]> Table(Dictionary<SystemCode, List<string>> map, string system) =>
+        map.Where(kv => kv.Key.System == system)
+            .ToFrozenDictionary(kv => kv.Key.Code, kv => kv.Value.Distinct(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
 
     private static void Add(Dictionary<SystemCode, List<string>> map, SystemCode key, string id)
     {
@@ -103,5 +137,13 @@ public sealed class CodeCatalog
         }
 
         list.Add(id);
+    }
+
+    /// <summary>One code system's codes: exact, and (ICD-10) prefixes; both looked up by characters without a string.</summary>
+    private sealed class CodeTable(FrozenDictionary<string, string[]> exact, FrozenDictionary<string, string[]> prefix)
+    {
+        public FrozenDictionary<string, string[]>.AlternateLookup<ReadOnlySpan<char>> Exact { get; } = exact.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public FrozenDictionary<string, string[]>.AlternateLookup<ReadOnlySpan<char>> Prefix { get; } = prefix.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 }

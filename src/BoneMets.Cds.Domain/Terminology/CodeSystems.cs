@@ -30,19 +30,28 @@ public static class CodeSystems
         [Ucum] = Ucum,
     };
 
+    private static readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> AliasesBySpan =
+        Aliases.GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>
     /// Returns the canonical URI for a known system (OID aliases and a trailing slash are accepted), or null when the
     /// system is unknown or local: local codes are never matched.
     /// </summary>
-    public static string? Normalize(string? system)
+    public static string? Normalize(string? system) => system is null ? null : Normalize(system.AsSpan());
+
+    /// <summary>
+    /// <see cref="Normalize(string?)"/> on characters, without allocating: the hot path judges every prefetch entry's
+    /// codings straight from the request JSON.
+    /// </summary>
+    public static string? Normalize(ReadOnlySpan<char> system)
     {
-        if (string.IsNullOrWhiteSpace(system))
+        var trimmed = system.Trim().TrimEnd('/');
+        if (trimmed.IsEmpty)
         {
             return null;
         }
 
-        var trimmed = system.Trim().TrimEnd('/');
-        if (Aliases.TryGetValue(trimmed, out var canonical))
+        if (AliasesBySpan.TryGetValue(trimmed, out var canonical))
         {
             return canonical;
         }
@@ -52,7 +61,7 @@ public static class CodeSystems
         return IsSnomedEditionUri(trimmed) ? Snomed : null;
     }
 
-    private static bool IsSnomedEditionUri(string system)
+    private static bool IsSnomedEditionUri(ReadOnlySpan<char> system)
     {
         const string Prefix = Snomed + "/";
         if (!system.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) || system.Length == Prefix.Length)
@@ -60,7 +69,7 @@ public static class CodeSystems
             return false;
         }
 
-        var module = system.AsSpan(Prefix.Length);
+        var module = system[Prefix.Length..];
         var slash = module.IndexOf('/');
         if (slash >= 0)
         {

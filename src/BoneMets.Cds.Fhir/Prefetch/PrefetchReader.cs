@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using BoneMets.Cds.Domain.Terminology;
 using Hl7.Fhir.Model;
@@ -146,7 +149,8 @@ public static class PrefetchReader
             return PrefetchResult.NotSatisfied(template, ReasonEntryMalformed);
         }
 
-        // First pass: judge every entry on its JSON (cheap) before materialising any POCO.
+        // First pass: judge every entry on its JSON (cheap, and without allocating: strings are compared and parsed as
+        // UTF-8 or stack characters) before materialising any POCO.
         var matches = new List<JsonElement>(entries.GetArrayLength());
         foreach (var entry in entries.EnumerateArray())
         {
@@ -157,24 +161,22 @@ public static class PrefetchReader
                 return PrefetchResult.NotSatisfied(template, ReasonEntryMalformed);
             }
 
-            var entryType = ResourceTypeOf(resource);
-            if (entryType is null)
+            if (!resource.TryGetProperty("resourceType", out var entryType) || entryType.ValueKind != JsonValueKind.String)
             {
                 return PrefetchResult.NotSatisfied(template, ReasonEntryMalformed);
             }
 
-            if (entryType == "OperationOutcome")
+            if (entryType.ValueEquals("OperationOutcome"))
             {
                 return PrefetchResult.NotSatisfied(template, ReasonOperationOutcomeInBundle);
             }
 
-            var mode = SearchModeOf(entry);
-            if (mode is "include" or "outcome")
+            if (IsIncludeOrOutcome(entry))
             {
                 continue;
             }
 
-            if (entryType != template.ResourceType)
+            if (!entryType.ValueEquals(template.ResourceType))
             {
                 return PrefetchResult.NotSatisfied(template, ReasonEntryWrongType);
             }
@@ -184,7 +186,7 @@ public static class PrefetchReader
                 return PrefetchResult.NotSatisfied(template, ReasonOtherPatient);
             }
 
-            if (catalog is null || IsUseful(resource, entryType, catalog, labsBefore))
+            if (catalog is null || IsUseful(resource, template.ResourceType, catalog, labsBefore))
             {
                 matches.Add(resource);
             }
@@ -253,14 +255,18 @@ public static class PrefetchReader
 
         var known = false;
         var labOnly = true;
+        Span<char> systemBuffer = stackalloc char[StackChars];
+        Span<char> codeBuffer = stackalloc char[StackChars];
         foreach (var coding in codings.EnumerateArray())
         {
             if (coding.ValueKind == JsonValueKind.Object
                 && coding.TryGetProperty("system", out var system) && system.ValueKind == JsonValueKind.String
                 && coding.TryGetProperty("code", out var value) && value.ValueKind == JsonValueKind.String)
             {
-                foreach (var id in catalog.Match(system.GetString(), value.GetString()))
+                var ids = catalog.Match(Chars(system, systemBuffer), Chars(value, codeBuffer));
+                for (var i = 0; i < ids.Count; i++)
                 {
+                    var id = ids[i];
                     known = true;
                     labOnly &= id.StartsWith("lab-", StringComparison.Ordinal) && id != Concepts.LabPsa;
                 }
@@ -294,16 +300,36 @@ public static class PrefetchReader
             return null;
         }
 
-        var text = value.GetString()!;
+        var text = Chars(value, stackalloc char[StackChars]);
         if (text.Length > 10)
         {
-            return DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
-                System.Globalization.DateTimeStyles.AssumeUniversal, out var full) ? full : null;
+            return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var full) ? full : null;
         }
 
-        string[] formats = ["yyyy-MM-dd", "yyyy-MM", "yyyy"];
-        return DateTimeOffset.TryParseExact(text, formats, System.Globalization.CultureInfo.InvariantCulture,
-            System.Globalization.DateTimeStyles.AssumeUniversal, out var partial) ? partial : null;
+        return DateTimeOffset.TryParseExact(text, PartialDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var partial)
+            ? partial
+            : null;
+    }
+
+    private static readonly string[] PartialDateFormats = ["yyyy-MM-dd", "yyyy-MM", "yyyy"];
+
+    /// <summary>Characters read on the stack: longer or escaped JSON strings are read as strings.</summary>
+    private const int StackChars = 256;
+
+    /// <summary>
+    /// The characters of a JSON string: decoded into <paramref name="buffer"/> when it is unescaped and fits (UTF-8 has
+    /// at least as many bytes as characters), otherwise <see cref="JsonElement.GetString"/>. Same text either way.
+    /// </summary>
+    private static ReadOnlySpan<char> Chars(JsonElement value, Span<char> buffer)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        var content = raw[1..^1]; // without the quotes
+        if (content.Length <= buffer.Length && content.IndexOf((byte)'\\') < 0)
+        {
+            return buffer[..Encoding.UTF8.GetChars(content, buffer)];
+        }
+
+        return value.GetString();
     }
 
     private static string? ResourceTypeOf(JsonElement resource) =>
@@ -311,13 +337,12 @@ public static class PrefetchReader
             ? type.GetString()
             : null;
 
-    private static string? SearchModeOf(JsonElement entry) =>
+    private static bool IsIncludeOrOutcome(JsonElement entry) =>
         entry.TryGetProperty("search", out var search)
         && search.ValueKind == JsonValueKind.Object
         && search.TryGetProperty("mode", out var mode)
         && mode.ValueKind == JsonValueKind.String
-            ? mode.GetString()
-            : null;
+        && (mode.ValueEquals("include") || mode.ValueEquals("outcome"));
 
     private static string? NextLinkOf(JsonElement bundle)
     {
@@ -369,21 +394,30 @@ public static class PrefetchReader
             return false;
         }
 
-        var target = PatientIdOf(literal.GetString());
-        return target.Checkable ? target.Id == patientId : true;
+        return !SplitReference(Chars(literal, stackalloc char[StackChars]), out var isPatient, out var id)
+               || (isPatient && id.SequenceEqual(patientId));
     }
 
     /// <summary>
     /// Splits a literal reference: <c>Patient/1</c>, <c>https://x/fhir/Patient/1</c>, <c>Patient/1/_history/2</c> → id 1;
     /// <c>Group/7</c> → not a patient (id null, checkable); <c>#p</c>, <c>urn:uuid:…</c>, empty → not checkable.
     /// </summary>
-    internal static (bool Checkable, string? Id) PatientIdOf(string? reference)
+    internal static (bool Checkable, string? Id) PatientIdOf(string? reference) =>
+        reference is not null && SplitReference(reference, out var isPatient, out var id)
+            ? (true, isPatient ? id.ToString() : null)
+            : (false, null);
+
+    /// <summary><see cref="PatientIdOf"/> without allocating: false when not checkable; else whether the target is a
+    /// Patient and its id.</summary>
+    private static bool SplitReference(ReadOnlySpan<char> reference, out bool isPatient, out ReadOnlySpan<char> id)
     {
-        if (string.IsNullOrWhiteSpace(reference)
+        isPatient = false;
+        id = default;
+        if (reference.IsWhiteSpace()
             || reference.StartsWith('#')
             || reference.StartsWith("urn:", StringComparison.OrdinalIgnoreCase))
         {
-            return (false, null);
+            return false;
         }
 
         var path = reference.Trim();
@@ -393,14 +427,17 @@ public static class PrefetchReader
             path = path[..historyAt];
         }
 
-        var segments = path.TrimEnd('/').Split('/');
-        if (segments.Length < 2)
+        path = path.TrimEnd('/');
+        var last = path.LastIndexOf('/');
+        if (last < 0)
         {
-            return (false, null);
+            return false;
         }
 
-        var type = segments[^2];
-        var id = segments[^1];
-        return (true, type == "Patient" && id.Length > 0 ? id : null);
+        id = path[(last + 1)..];
+        var before = path[..last];
+        var type = before[(before.LastIndexOf('/') + 1)..];
+        isPatient = type.SequenceEqual("Patient") && id.Length > 0;
+        return true;
     }
 }

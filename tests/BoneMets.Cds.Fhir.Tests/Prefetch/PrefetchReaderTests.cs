@@ -412,4 +412,66 @@ public sealed class PrefetchReaderTests
 
         Assert.Single(result.Resources);
     }
+
+    // The judging pass reads JSON strings as stack characters when they are short and unescaped, and as strings
+    // otherwise: both forms must give the same answer.
+
+    [Theory]
+    [InlineData("http:\\/\\/snomed.info\\/sct", "254837009")]          // escaped system
+    [InlineData("http://snomed.info/sct", "\\u0032\\u0035\\u0034837009")] // escaped code
+    public void Read_WithCatalog_EscapedCodingStrings_StillMatch(string system, string code)
+    {
+        var json = Bundle(Condition("c1", Coding(system, code)));
+
+        var result = PrefetchReader.Read(ConditionSearch, Json(json), PatientId, Catalog);
+
+        Assert.Equal("c1", Assert.Single(result.Resources).Id);
+    }
+
+    [Theory]
+    [InlineData("Patient\\/p2", PrefetchState.NotSatisfied)]
+    [InlineData("Patient\\/p1", PrefetchState.Satisfied)]
+    [InlineData("Patient/p\\u0032", PrefetchState.NotSatisfied)]
+    public void Read_EscapedSubjectReference_IsJudgedOnItsText(string subject, PrefetchState expected)
+    {
+        var json = Bundle(Condition("c1", Coding(Snomed, "254837009"), subject: subject));
+
+        Assert.Equal(expected, PrefetchReader.Read(ConditionSearch, Json(json), PatientId, Catalog).State);
+    }
+
+    [Theory]
+    [InlineData("p2", PrefetchState.NotSatisfied)]
+    [InlineData(PatientId, PrefetchState.Satisfied)]
+    public void Read_VeryLongAbsoluteSubjectReference_IsJudgedOnItsText(string target, PrefetchState expected)
+    {
+        var subject = "https://ehr.example.org/" + new string('a', 600) + "/fhir/Patient/" + target;
+        var json = Bundle(Condition("c1", Coding(Snomed, "254837009"), subject: subject));
+
+        Assert.Equal(expected, PrefetchReader.Read(ConditionSearch, Json(json), PatientId, Catalog).State);
+    }
+
+    [Fact]
+    public void Read_LabHorizon_EscapedOrLongTimes_AreReadLikeOthers()
+    {
+        var cutoff = new DateTimeOffset(2026, 10, 23, 12, 0, 0, TimeSpan.Zero);
+        var escapedOld = Observation("o1", Coding(Loinc, "17861-6"), ",\"effectiveDateTime\":\"2021\\u002d03-01T00:00:00Z\"");
+        var longJunk = Observation("o2", Coding(Loinc, "17861-6"), ",\"effectiveDateTime\":\"" + new string('9', 400) + "\"");
+
+        var result = PrefetchReader.Read(LabSearch, Json(Bundle(escapedOld, longJunk)), PatientId, Catalog, cutoff);
+
+        Assert.Equal("o2", Assert.Single(result.Resources).Id); // old one cut; unreadable one kept
+    }
+
+    [Theory]
+    [InlineData("Patient/p1", true, "p1")]
+    [InlineData(" Patient/p1/ ", true, "p1")]
+    [InlineData("a//p1", true, null)]
+    [InlineData("/p1", true, null)]
+    [InlineData("Patient/", false, null)]
+    [InlineData("/", false, null)]
+    [InlineData("   ", false, null)]
+    [InlineData("URN:uuid:1", false, null)]
+    [InlineData("http://x/Patient/p1/_history/", true, "p1")]
+    public void PatientIdOf_EdgeForms(string reference, bool checkable, string? id) =>
+        Assert.Equal((checkable, id), PrefetchReader.PatientIdOf(reference));
 }
