@@ -110,9 +110,13 @@ if [[ "${SKIP_PUBLISH:-0}" == "1" && -f "$PUBLISH/api/BoneMets.Cds.Api.dll" && -
 else
   log "Publishing the service and the floor (Release)"
   rm -rf "$PUBLISH/api" "$PUBLISH/floor"
-  dotnet publish src/BoneMets.Cds.Api/BoneMets.Cds.Api.csproj -c Release -o "$PUBLISH/api" --nologo -v quiet \
+  # ReadyToRun (precompiled native code for this machine's runtime, still JIT-tiered when hot): start-up 1.5 -> 0.85 s.
+  # The floor is published the same way so that the ratio compares like with like.
+  dotnet publish src/BoneMets.Cds.Api/BoneMets.Cds.Api.csproj -c Release --use-current-runtime --self-contained false \
+    -p:PublishReadyToRun=true -o "$PUBLISH/api" --nologo -v quiet \
     >"$LOGS/publish-api.log" 2>&1 || { cat "$LOGS/publish-api.log" >&2; die "dotnet publish of the service failed"; }
-  dotnet publish tests/BoneMets.Cds.Floor/BoneMets.Cds.Floor.csproj -c Release -o "$PUBLISH/floor" --nologo -v quiet \
+  dotnet publish tests/BoneMets.Cds.Floor/BoneMets.Cds.Floor.csproj -c Release --use-current-runtime --self-contained false \
+    -p:PublishReadyToRun=true -o "$PUBLISH/floor" --nologo -v quiet \
     >"$LOGS/publish-floor.log" 2>&1 || { cat "$LOGS/publish-floor.log" >&2; die "dotnet publish of the floor failed"; }
 fi
 
