@@ -91,10 +91,12 @@ public static partial class CdsServicesEndpoints
             JsonDocument document;
             try
             {
+                // Duplicate property names are checked below where the service reads (JsonDuplicates), not by a walk of
+                // the whole document: most of a prefetch is laboratory results that are never read past code and date.
                 document = JsonDocument.Parse(body.Memory, new JsonDocumentOptions
                 {
                     MaxDepth = limits.MaxJsonDepth,
-                    AllowDuplicateProperties = false,
+                    AllowDuplicateProperties = true,
                 });
             }
             catch (JsonException ex)
@@ -104,6 +106,12 @@ public static partial class CdsServicesEndpoints
 
             using (document)
             {
+                if (JsonDuplicates.InRequestEnvelope(document.RootElement) is { } duplicateIn)
+                {
+                    return new OutcomeResult(StatusCodes.Status400BadRequest, OutcomeKind.Structure,
+                        $"The request body has a duplicate property name ({DuplicateLocation(duplicateIn)}); JSON names must be unique.");
+                }
+
                 var (request, error) = HookRequestParser.Parse(document.RootElement, service.Hook);
                 if (request is null)
                 {
@@ -202,6 +210,15 @@ public static partial class CdsServicesEndpoints
         return type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
             || (type.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
     }
+
+    /// <summary>Where a duplicate was found, naming only the CDS Hooks fields (never other client text).</summary>
+    private static string DuplicateLocation(string path) => path switch
+    {
+        "(request)" => "at the top level",
+        "prefetch" => "among the prefetch keys",
+        "hook" or "hookInstance" or "fhirServer" or "fhirAuthorization" or "context" => $"in '{path}'",
+        _ => "in the request",
+    };
 
     private static string JsonFault(JsonException ex)
     {

@@ -31,6 +31,11 @@ namespace BoneMets.Cds.Fhir.Prefetch;
 /// <item>A read whose id differs from the expected id (the template's id with the context patient id filled in), or
 /// that has no id, is not satisfied.</item>
 /// </list>
+/// Duplicate property names (the request is parsed with them allowed, <see cref="JsonDuplicates"/>) make the key not
+/// satisfied wherever this reader looks: the Bundle and its links, every entry and its <c>search</c>, every resource's
+/// top level and the fields judged (<c>subject</c>, <c>patient</c>, <c>code</c>, <c>effectivePeriod</c>), and the
+/// whole of every resource parsed. A duplicate inside a part of an entry that is neither judged nor parsed cannot change
+/// any answer and is not searched for.
 /// Parsing uses the cached lenient Firely options (Recoverable, <c>Validator = null</c>) straight from the
 /// <see cref="JsonElement"/>; any parser failure makes the key not satisfied ("unparseable FHIR").
 /// </remarks>
@@ -49,6 +54,7 @@ public static class PrefetchReader
     internal const string ReasonOtherPatient = "Bundle entry for another patient or subject";
     internal const string ReasonEntryMalformed = "malformed Bundle entry";
     internal const string ReasonUnparseable = "unparseable FHIR";
+    internal const string ReasonDuplicateProperty = "duplicate JSON property";
 
     /// <summary>Judges and parses the value of one key.</summary>
     /// <param name="template">The key's template.</param>
@@ -119,6 +125,11 @@ public static class PrefetchReader
             }
         }
 
+        if (JsonDuplicates.InTree(element))
+        {
+            return PrefetchResult.NotSatisfied(template, ReasonDuplicateProperty);
+        }
+
         var resource = Parse(element, template.ResourceType);
         return resource is null
             ? PrefetchResult.NotSatisfied(template, ReasonUnparseable)
@@ -136,6 +147,12 @@ public static class PrefetchReader
             && !(bundleType.ValueKind == JsonValueKind.String && bundleType.ValueEquals("searchset")))
         {
             return PrefetchResult.NotSatisfied(template, ReasonNotSearchset);
+        }
+
+        if (JsonDuplicates.InObject(bundle)
+            || (bundle.TryGetProperty("link", out var links) && JsonDuplicates.InTree(links)))
+        {
+            return PrefetchResult.NotSatisfied(template, ReasonDuplicateProperty);
         }
 
         var nextLink = NextLinkOf(bundle);
@@ -164,6 +181,11 @@ public static class PrefetchReader
             if (!resource.TryGetProperty("resourceType", out var entryType) || entryType.ValueKind != JsonValueKind.String)
             {
                 return PrefetchResult.NotSatisfied(template, ReasonEntryMalformed);
+            }
+
+            if (HasDuplicateWhereJudged(entry, resource))
+            {
+                return PrefetchResult.NotSatisfied(template, ReasonDuplicateProperty);
             }
 
             if (entryType.ValueEquals("OperationOutcome"))
@@ -200,6 +222,11 @@ public static class PrefetchReader
         var resources = new Resource[matches.Count];
         for (var i = 0; i < matches.Count; i++)
         {
+            if (JsonDuplicates.InTree(matches[i]))
+            {
+                return PrefetchResult.NotSatisfied(template, ReasonDuplicateProperty);
+            }
+
             var parsed = Parse(matches[i], template.ResourceType);
             if (parsed is null)
             {
@@ -226,6 +253,16 @@ public static class PrefetchReader
             return null;
         }
     }
+
+    /// <summary>Duplicates in the entry, its <c>search</c>, the resource's top level, or a field the judging pass reads.</summary>
+    private static bool HasDuplicateWhereJudged(JsonElement entry, JsonElement resource) =>
+        JsonDuplicates.InObject(entry)
+        || (entry.TryGetProperty("search", out var search) && JsonDuplicates.InObject(search))
+        || JsonDuplicates.InObject(resource)
+        || (resource.TryGetProperty("subject", out var subject) && JsonDuplicates.InObject(subject))
+        || (resource.TryGetProperty("patient", out var patient) && JsonDuplicates.InObject(patient))
+        || (resource.TryGetProperty("code", out var code) && JsonDuplicates.InTree(code))
+        || (resource.TryGetProperty("effectivePeriod", out var period) && JsonDuplicates.InObject(period));
 
     private static bool IsUseful(JsonElement resource, string type, CodeCatalog catalog, DateTimeOffset? labsBefore)
     {

@@ -15,11 +15,12 @@ namespace BoneMets.Cds.Benchmarks.Workload;
 /// </summary>
 public static class HookPath
 {
-    /// <summary>The endpoint's document options (default depth limit, duplicate properties rejected).</summary>
+    /// <summary>The endpoint's document options (default depth limit; duplicate properties are checked where read:
+    /// <see cref="JsonDuplicates"/>).</summary>
     public static readonly JsonDocumentOptions DocumentOptions = new()
     {
         MaxDepth = new CdsOptions().MaxJsonDepth,
-        AllowDuplicateProperties = false,
+        AllowDuplicateProperties = true,
     };
 
     /// <summary>Whole path: request body in, response body out.</summary>
@@ -39,6 +40,11 @@ public static class HookPath
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(document);
+        if (JsonDuplicates.InRequestEnvelope(document.RootElement) is not null)
+        {
+            throw new InvalidOperationException("duplicate property in the request envelope");
+        }
+
         var (request, error) = HookRequestParser.Parse(document.RootElement, runtime.Service.Hook);
         if (request is null)
         {

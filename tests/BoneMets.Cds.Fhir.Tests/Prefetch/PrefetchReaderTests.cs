@@ -215,16 +215,16 @@ public sealed class PrefetchReaderTests
         Assert.Equal(PrefetchReader.ReasonEntryMalformed, Read(ConditionSearch, json).Reason);
 
     [Theory]
-    [InlineData("""{"resourceType":"Condition","id":"c1","code":{"coding":[{"system":"http://snomed.info/sct","code":"1"}],"coding":[]}}""")]
-    [InlineData("""{"resourceType":"Condition","id":"c1","id":"c2"}""")]
-    [InlineData("""{"resourceType":"Condition","id":"c1","onsetDateTime":"2020","onsetString":"x"}""")]
-    public void Read_UnparseableEntry_DegradesOnlyThatKey(string badCondition)
+    [InlineData("""{"resourceType":"Condition","id":"c1","code":{"coding":[{"system":"http://snomed.info/sct","code":"1"}],"coding":[]}}""", PrefetchReader.ReasonDuplicateProperty)]
+    [InlineData("""{"resourceType":"Condition","id":"c1","id":"c2"}""", PrefetchReader.ReasonDuplicateProperty)]
+    [InlineData("""{"resourceType":"Condition","id":"c1","onsetDateTime":"2020","onsetString":"x"}""", PrefetchReader.ReasonUnparseable)]
+    public void Read_UnparseableEntry_DegradesOnlyThatKey(string badCondition, string reason)
     {
         var conditions = Read(ConditionSearch, Bundle(Cancer, badCondition));
         var labs = Read(LabSearch, Bundle(Calcium("o1", Quantity("10.1", "mg/dL"))));
 
         Assert.Equal(PrefetchState.NotSatisfied, conditions.State);
-        Assert.Equal(PrefetchReader.ReasonUnparseable, conditions.Reason);
+        Assert.Equal(reason, conditions.Reason);
         Assert.Equal(PrefetchState.Satisfied, labs.State);
     }
 
@@ -474,4 +474,57 @@ public sealed class PrefetchReaderTests
     [InlineData("http://x/Patient/p1/_history/", true, "p1")]
     public void PatientIdOf_EdgeForms(string reference, bool checkable, string? id) =>
         Assert.Equal((checkable, id), PrefetchReader.PatientIdOf(reference));
+
+    // Duplicate names (the endpoint parses with them allowed): wherever the reader looks, the key is not satisfied.
+
+    [Theory]
+    [InlineData("""{"resourceType":"Bundle","type":"searchset","type":"searchset","entry":[]}""")]
+    [InlineData("""{"resourceType":"Bundle","link":[{"relation":"next","relation":"self","url":"u"}],"entry":[]}""")]
+    public void Read_DuplicateInBundleOrLinks_IsNotSatisfied(string json) =>
+        Assert.Equal(PrefetchReader.ReasonDuplicateProperty, PrefetchReader.Read(ConditionSearch, Json(json), PatientId, Catalog).Reason);
+
+    [Theory]
+    [InlineData("""{"search":{"mode":"match"},"search":{"mode":"include"},"resource":RES}""")]                    // entry
+    [InlineData("""{"search":{"mode":"include","mode":"match"},"resource":RES}""")]                                 // search
+    [InlineData("""{"resource":{"resourceType":"Condition","id":"c9","id":"c8","code":{"coding":[GLU]}}}""")]      // resource top level
+    [InlineData("""{"resource":{"resourceType":"Condition","id":"c9","subject":{"reference":"Patient/p2","reference":"Patient/p1"},"code":{"coding":[GLU]}}}""")]
+    [InlineData("""{"resource":{"resourceType":"Condition","id":"c9","code":{"coding":[{"system":"http://snomed.info/sct","code":"254837009","code":"1"}]}}}""")]
+    public void Read_DuplicateWhereEntriesAreJudged_IsNotSatisfied(string entry)
+    {
+        const string Glucose = """{"system":"http://loinc.org","code":"2345-7"}""";
+        var resource = Condition("c9", Glucose);
+        var json = $$"""{"resourceType":"Bundle","type":"searchset","entry":[{"resource":{{Cancer}}},{{entry.Replace("RES", resource, StringComparison.Ordinal).Replace("GLU", Glucose, StringComparison.Ordinal)}}]}""";
+
+        var result = PrefetchReader.Read(ConditionSearch, Json(json), PatientId, Catalog);
+
+        Assert.Equal(PrefetchState.NotSatisfied, result.State);
+        Assert.Equal(PrefetchReader.ReasonDuplicateProperty, result.Reason);
+    }
+
+    [Fact]
+    public void Read_DuplicateAnywhereInAParsedResource_IsNotSatisfied()
+    {
+        var lab = Calcium("o1", """{"value":10.1,"value":12.9,"unit":"mg/dL","system":"http://unitsofmeasure.org","code":"mg/dL"}""");
+
+        var result = PrefetchReader.Read(LabSearch, Json(Bundle(lab)), PatientId, Catalog);
+
+        Assert.Equal(PrefetchReader.ReasonDuplicateProperty, result.Reason);
+    }
+
+    [Fact]
+    public void Read_DuplicateInAReadResource_IsNotSatisfied() =>
+        Assert.Equal(PrefetchReader.ReasonDuplicateProperty,
+            Read(PatientRead, """{"resourceType":"Patient","id":"p1","name":[{"family":"A","family":"B"}]}""").Reason);
+
+    [Fact]
+    public void Read_DuplicateInAnUnjudgedPartOfAnIgnoredEntry_IsNotSearched()
+    {
+        // Neither judged (only code, subject, dates) nor parsed: it cannot change any answer.
+        var glucose = Condition("c2", Coding("http://loinc.org", "2345-7"), extra: ""","note":[{"text":"a","text":"b"}]""");
+
+        var result = PrefetchReader.Read(ConditionSearch, Json(Bundle(Cancer, glucose)), PatientId, Catalog);
+
+        Assert.Equal(PrefetchState.Satisfied, result.State);
+        Assert.Equal("c1", Assert.Single(result.Resources).Id);
+    }
 }
