@@ -250,6 +250,25 @@ public abstract class FeedbackStoreContract : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_large_batch_is_recorded_whole_with_first_recordings_standing()
+    {
+        // 150 cards in one call (a busy 200 ms flush): every one recorded, the first recording of a uuid standing.
+        // card-5 recurs 95 cards later and card-70 two cards later, each with another suggestion count.
+        var store = await InitializedStoreAsync();
+        var batch = Enumerable.Range(0, 148)
+            .Select(i => Card($"card-{i}", "hypercalcemia", "critical", March(1, 8), suggestions: i % 3))
+            .ToList();
+        batch.Insert(100, Card("card-5", "hypercalcemia", "critical", March(1, 9), suggestions: 7));
+        batch.Insert(72, Card("card-70", "hypercalcemia", "critical", March(1, 9), suggestions: 7));
+
+        await store.RecordIssuedAsync(batch, Ct);
+
+        var counts = await Diagnostics(store).CountRowsAsync(Ct);
+        Assert.Equal(148, counts["issued_cards"]);
+        Assert.Equal(Enumerable.Range(0, 148).Sum(i => i % 3), counts["issued_card_suggestions"]);
+    }
+
+    [Fact]
     public async Task Feedback_is_idempotent_within_a_batch_and_across_calls()
     {
         var store = await InitializedStoreAsync();
