@@ -178,12 +178,14 @@ public static class PrefetchReader
                 return PrefetchResult.NotSatisfied(template, ReasonEntryMalformed);
             }
 
-            if (!resource.TryGetProperty("resourceType", out var entryType) || entryType.ValueKind != JsonValueKind.String)
+            var fields = JudgedFields.Of(resource);
+            var entryType = fields.ResourceType;
+            if (entryType.ValueKind != JsonValueKind.String)
             {
                 return PrefetchResult.NotSatisfied(template, ReasonEntryMalformed);
             }
 
-            if (HasDuplicateWhereJudged(entry, resource))
+            if (HasDuplicateWhereJudged(entry, resource, fields))
             {
                 return PrefetchResult.NotSatisfied(template, ReasonDuplicateProperty);
             }
@@ -203,12 +205,12 @@ public static class PrefetchReader
                 return PrefetchResult.NotSatisfied(template, ReasonEntryWrongType);
             }
 
-            if (!BelongsTo(resource, patientId))
+            if (!ReferenceAllows(fields.Subject, patientId) || !ReferenceAllows(fields.Patient, patientId))
             {
                 return PrefetchResult.NotSatisfied(template, ReasonOtherPatient);
             }
 
-            if (catalog is null || IsUseful(resource, template.ResourceType, catalog, labsBefore))
+            if (catalog is null || IsUseful(fields, template.ResourceType, catalog, labsBefore))
             {
                 matches.Add(resource);
             }
@@ -254,36 +256,91 @@ public static class PrefetchReader
         }
     }
 
+    /// <summary>
+    /// The fields of a resource the judging pass reads, found in one pass over its properties instead of a lookup per
+    /// field (each lookup scans the properties). Absent fields are <c>default</c> (<see cref="JsonValueKind.Undefined"/>);
+    /// of a duplicated name the last is kept, as <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/> does,
+    /// and a duplicate makes the key not satisfied anyway.
+    /// </summary>
+    private readonly record struct JudgedFields(
+        JsonElement ResourceType,
+        JsonElement Subject,
+        JsonElement Patient,
+        JsonElement Code,
+        JsonElement EffectiveDateTime,
+        JsonElement EffectivePeriod,
+        JsonElement Issued)
+    {
+        public static JudgedFields Of(JsonElement resource)
+        {
+            JsonElement type = default, subject = default, patient = default, code = default, effective = default, period = default, issued = default;
+            foreach (var property in resource.EnumerateObject())
+            {
+                if (property.NameEquals("resourceType"u8))
+                {
+                    type = property.Value;
+                }
+                else if (property.NameEquals("code"u8))
+                {
+                    code = property.Value;
+                }
+                else if (property.NameEquals("subject"u8))
+                {
+                    subject = property.Value;
+                }
+                else if (property.NameEquals("effectiveDateTime"u8))
+                {
+                    effective = property.Value;
+                }
+                else if (property.NameEquals("effectivePeriod"u8))
+                {
+                    period = property.Value;
+                }
+                else if (property.NameEquals("issued"u8))
+                {
+                    issued = property.Value;
+                }
+                else if (property.NameEquals("patient"u8))
+                {
+                    patient = property.Value;
+                }
+            }
+
+            return new JudgedFields(type, subject, patient, code, effective, period, issued);
+        }
+    }
+
+    private static bool Present(JsonElement value) => value.ValueKind != JsonValueKind.Undefined;
+
     /// <summary>Duplicates in the entry, its <c>search</c>, the resource's top level, or a field the judging pass reads.</summary>
-    private static bool HasDuplicateWhereJudged(JsonElement entry, JsonElement resource) =>
+    private static bool HasDuplicateWhereJudged(JsonElement entry, JsonElement resource, in JudgedFields fields) =>
         JsonDuplicates.InObject(entry)
         || (entry.TryGetProperty("search", out var search) && JsonDuplicates.InObject(search))
         || JsonDuplicates.InObject(resource)
-        || (resource.TryGetProperty("subject", out var subject) && JsonDuplicates.InObject(subject))
-        || (resource.TryGetProperty("patient", out var patient) && JsonDuplicates.InObject(patient))
-        || (resource.TryGetProperty("code", out var code) && JsonDuplicates.InTree(code))
-        || (resource.TryGetProperty("effectivePeriod", out var period) && JsonDuplicates.InObject(period));
+        || JsonDuplicates.InObject(fields.Subject)
+        || JsonDuplicates.InObject(fields.Patient)
+        || (Present(fields.Code) && JsonDuplicates.InTree(fields.Code))
+        || JsonDuplicates.InObject(fields.EffectivePeriod);
 
-    private static bool IsUseful(JsonElement resource, string type, CodeCatalog catalog, DateTimeOffset? labsBefore)
+    private static bool IsUseful(in JudgedFields fields, string type, CodeCatalog catalog, DateTimeOffset? labsBefore)
     {
-        var (known, labOnly) = Classify(resource, catalog);
+        var (known, labOnly) = Classify(fields.Code, catalog);
         if (!known)
         {
             return false;
         }
 
         return !(labOnly && labsBefore is { } cutoff && type == "Observation"
-                 && ObservationTime(resource) is { } time && time < cutoff);
+                 && ObservationTime(fields) is { } time && time < cutoff);
     }
 
     /// <summary>
     /// Whether any <c>code.coding</c> (system, code) belongs to a concept set (text and display never count), and whether
     /// every match is a laboratory concept other than PSA.
     /// </summary>
-    private static (bool Known, bool LabOnly) Classify(JsonElement resource, CodeCatalog catalog)
+    private static (bool Known, bool LabOnly) Classify(JsonElement code, CodeCatalog catalog)
     {
-        if (!resource.TryGetProperty("code", out var code)
-            || code.ValueKind != JsonValueKind.Object
+        if (code.ValueKind != JsonValueKind.Object
             || !code.TryGetProperty("coding", out var codings)
             || codings.ValueKind != JsonValueKind.Array)
         {
@@ -314,20 +371,19 @@ public static class PrefetchReader
     }
 
     /// <summary>effectiveDateTime, else effectivePeriod.end, else issued; partial dates at the start of their period.</summary>
-    private static DateTimeOffset? ObservationTime(JsonElement resource)
+    private static DateTimeOffset? ObservationTime(in JudgedFields fields)
     {
-        if (resource.TryGetProperty("effectiveDateTime", out var dt))
+        if (Present(fields.EffectiveDateTime))
         {
-            return ParseFhirTime(dt);
+            return ParseFhirTime(fields.EffectiveDateTime);
         }
 
-        if (resource.TryGetProperty("effectivePeriod", out var period) && period.ValueKind == JsonValueKind.Object
-            && period.TryGetProperty("end", out var end))
+        if (fields.EffectivePeriod.ValueKind == JsonValueKind.Object && fields.EffectivePeriod.TryGetProperty("end", out var end))
         {
             return ParseFhirTime(end);
         }
 
-        return resource.TryGetProperty("issued", out var issued) ? ParseFhirTime(issued) : null;
+        return Present(fields.Issued) ? ParseFhirTime(fields.Issued) : null;
     }
 
     private static DateTimeOffset? ParseFhirTime(JsonElement value)
@@ -405,13 +461,11 @@ public static class PrefetchReader
         return null;
     }
 
-    /// <summary>False when <c>subject</c> or <c>patient</c> literally references something other than the context patient.</summary>
-    private static bool BelongsTo(JsonElement resource, string patientId) =>
-        ReferenceAllows(resource, "subject", patientId) && ReferenceAllows(resource, "patient", patientId);
-
-    private static bool ReferenceAllows(JsonElement resource, string property, string patientId)
+    /// <summary>False when a <c>subject</c> or <c>patient</c> reference (absent: <c>default</c>) literally references
+    /// something other than the context patient.</summary>
+    private static bool ReferenceAllows(JsonElement reference, string patientId)
     {
-        if (!resource.TryGetProperty(property, out var reference))
+        if (!Present(reference))
         {
             return true;
         }
